@@ -1,0 +1,11 @@
+//! Pure types and rules of ungcuu. No IO lives here: everything is testable without a database.
+
+pub mod audit;
+pub mod org;
+pub mod permissions;
+pub mod text;
+pub mod timefmt;
+pub mod validate;
+
+pub use org::{OrgKind, Role};
+pub use permissions::{Action, Membership, Principal, Visibility};
