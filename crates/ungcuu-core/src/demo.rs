@@ -7,7 +7,15 @@ use crate::{Actor, Core, Result, secrets};
 use ungcuu_store::{orgs, users};
 
 /// (slug, name, short name, kind, parent slug)
-const ORGS: &[(&str, &str, Option<&str>, &str, Option<&str>)] = &[
+type DemoOrg = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    Option<&'static str>,
+);
+
+const ORGS: &[DemoOrg] = &[
     (
         "dong-thap",
         "Ủy ban nhân dân tỉnh Đồng Tháp",

@@ -158,8 +158,10 @@ pub async fn update(core: &Core, actor: &Actor, id: Uuid, ch: OrgChanges) -> Res
         org.kind = kind(&mut errs, k);
     }
     errs.into_result().map_err(CoreError::Invalid)?;
-    if let Some(parent) = ch.parent_id {
-        if parent != before.parent_id {
+    if let Some(parent) = ch.parent_id
+        && parent != before.parent_id
+    {
+        {
             match parent {
                 None => {
                     if actor.principal.as_ref().is_some_and(|p| !p.is_admin()) {

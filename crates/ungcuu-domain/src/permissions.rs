@@ -399,3 +399,62 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    fn reach_words(r: Reach) -> String {
+        match r {
+            Reach::Installation => "installation".into(),
+            Reach::ProvinceWhenHeldIn(kinds) => format!(
+                "province when held in {}, else subtree",
+                kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            Reach::Subtree => "subtree".into(),
+            Reach::Own => "own".into(),
+        }
+    }
+
+    #[test]
+    fn permissions_doc_matches_the_table() {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/permissions.md"
+        ))
+        .expect("docs/permissions.md");
+        let section = doc.split("## The table").nth(1).expect("table section");
+        let section = section.split("\n## ").next().unwrap_or(section);
+        let rows: Vec<(String, String, String)> = section
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| {
+                let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+                (
+                    cells[0].trim_matches('`').to_string(),
+                    cells[1].to_string(),
+                    cells[2].to_string(),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String, String)> = TABLE
+            .iter()
+            .map(|r| {
+                (
+                    r.role.as_str().to_string(),
+                    reach_words(r.reach),
+                    r.actions
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
+            .collect();
+        assert_eq!(rows, expected, "docs/permissions.md and TABLE disagree");
+    }
+}

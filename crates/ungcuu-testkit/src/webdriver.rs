@@ -188,8 +188,8 @@ fn as_string(value: Value, what: &str) -> Result<String> {
 }
 
 fn free_port() -> Result<u16> {
-    // The port is released before chromedriver binds it; a race with another
-    // process is possible but vanishingly rare on a test machine.
+    // The port is free again before chromedriver binds it; `start_driver`
+    // retries if something else took it in between.
     let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
     Ok(listener.local_addr()?.port())
 }

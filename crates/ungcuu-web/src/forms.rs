@@ -92,10 +92,10 @@ pub fn err_for<'a>(errs: &'a [(String, String)], field: &str) -> &'a str {
 }
 
 /// An optional UUID from a form field (empty means none).
-pub fn opt_uuid(s: &Option<String>) -> Result<Option<uuid::Uuid>, ()> {
+pub fn opt_uuid(s: &Option<String>) -> Result<Option<uuid::Uuid>, uuid::Error> {
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(v) => uuid::Uuid::parse_str(v).map(Some).map_err(|_| ()),
+        Some(v) => uuid::Uuid::parse_str(v).map(Some),
     }
 }
 

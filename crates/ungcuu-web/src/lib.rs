@@ -1,6 +1,10 @@
 //! HTTP for ungcuu: server-rendered pages, the JSON API, its OpenAPI description, security
 //! headers, sessions and CSRF. Handlers call `ungcuu-core` use cases and never write SQL.
 
+// Handlers answer early with a ready `Response` as the error of small helpers; boxing it would
+// only add noise on a path that is not hot.
+#![allow(clippy::result_large_err)]
+
 pub mod api;
 mod assets;
 pub mod ctx;
@@ -92,6 +96,20 @@ pub fn app(core: Core, web: WebConfig) -> Router {
         .with_state(state)
 }
 
+/// Serves the application on `listener` until `shutdown` resolves, finishing requests in
+/// flight. Used by `ungcuu serve` and by the test harness alike.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    core: Core,
+    web: WebConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(core, web).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,18 +126,4 @@ mod tests {
             "https://ir.example.gov.vn"
         );
     }
-}
-
-/// Serves the application on `listener` until `shutdown` resolves, finishing requests in
-/// flight. Used by `ungcuu serve` and by the test harness alike.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    core: Core,
-    web: WebConfig,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = app(core, web).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

@@ -1,0 +1,228 @@
+//! A person at a real browser (headless Chromium): sign in, switch language, create an
+//! organisation and a user, sign out. A screenshot is kept when a step fails.
+
+use std::io::Write as _;
+use std::time::Duration;
+use ungcuu_testkit::webdriver::Browser;
+use ungcuu_testkit::{PASSWORD, spawn_app};
+
+fn browser_or_skip() -> bool {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let why = if !Browser::available() {
+        "chromium/chromedriver not installed"
+    } else if std::env::var("UNGCUU_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        "UNGCUU_SKIP_BROWSER=1"
+    } else {
+        return true;
+    };
+    assert!(!ci, "{why}, and CI=true forbids skipping browser tests");
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n=== SKIPPED: {why} (browser test) ===\n"
+    );
+    false
+}
+
+async fn step<T, E: std::fmt::Display>(b: &Browser, name: &str, r: Result<T, E>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => {
+            let shot = b
+                .keep_screenshot(name)
+                .await
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            panic!("browser step {name} failed: {e}; screenshot: {shot}");
+        }
+    }
+}
+
+async fn check(b: &Browser, name: &str, ok: bool, what: &str) {
+    if !ok {
+        let shot = b
+            .keep_screenshot(name)
+            .await
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        panic!("browser check {name} failed: {what}; screenshot: {shot}");
+    }
+}
+
+#[tokio::test]
+async fn a_person_signs_in_switches_language_creates_an_organisation_and_a_user_and_signs_out() {
+    if !browser_or_skip() {
+        return;
+    }
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let b = Browser::launch().await.expect("chromium starts");
+    let wait = Duration::from_secs(10);
+
+    step(
+        &b,
+        "open-login",
+        b.goto(&format!("{}/login", app.url)).await,
+    )
+    .await;
+    let email = step(&b, "email-field", b.wait_for("#email", wait).await).await;
+    step(&b, "type-email", email.send_keys(&f.admin.0).await).await;
+    step(
+        &b,
+        "type-password",
+        b.find("#password").await.unwrap().send_keys(PASSWORD).await,
+    )
+    .await;
+    step(
+        &b,
+        "submit-login",
+        b.find("#login-submit").await.unwrap().click().await,
+    )
+    .await;
+    let user = step(&b, "signed-in", b.wait_for("#current-user", wait).await).await;
+    let name = user.text().await.unwrap_or_default();
+    check(&b, "signed-in-name", name.contains("admin@test.vn"), &name).await;
+    let cookies = b.cookies().await.unwrap_or_default();
+    check(
+        &b,
+        "cookie",
+        cookies.iter().any(|c| {
+            c["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("__Host-ungcuu_session"))
+                && c["httpOnly"] == true
+        }),
+        "session cookie",
+    )
+    .await;
+
+    step(
+        &b,
+        "switch-language",
+        b.find("#lang-switch").await.unwrap().click().await,
+    )
+    .await;
+    step(&b, "english", b.wait_for("html[lang=en]", wait).await).await;
+    let src = b.page_source().await.unwrap_or_default();
+    check(
+        &b,
+        "english-text",
+        src.contains("Sign out"),
+        "English navigation",
+    )
+    .await;
+    step(
+        &b,
+        "switch-back",
+        b.find("#lang-switch").await.unwrap().click().await,
+    )
+    .await;
+    step(&b, "vietnamese", b.wait_for("html[lang=vi]", wait).await).await;
+
+    step(
+        &b,
+        "new-org-page",
+        b.goto(&format!("{}/orgs/new", app.url)).await,
+    )
+    .await;
+    step(
+        &b,
+        "org-name",
+        b.wait_for("#name", wait)
+            .await
+            .unwrap()
+            .send_keys("Sở Văn hóa, Thể thao và Du lịch")
+            .await,
+    )
+    .await;
+    step(
+        &b,
+        "org-slug",
+        b.find("#slug").await.unwrap().send_keys("so-vhttdl").await,
+    )
+    .await;
+    step(
+        &b,
+        "save-org",
+        b.find("#save-org").await.unwrap().click().await,
+    )
+    .await;
+    let h1 = step(&b, "org-created", b.wait_for("#org-name", wait).await).await;
+    let title = h1.text().await.unwrap_or_default();
+    check(
+        &b,
+        "org-title",
+        title == "Sở Văn hóa, Thể thao và Du lịch",
+        &title,
+    )
+    .await;
+    let src = b.page_source().await.unwrap_or_default();
+    check(
+        &b,
+        "org-flash",
+        src.contains("Đã tạo cơ quan, đơn vị."),
+        "flash",
+    )
+    .await;
+
+    step(
+        &b,
+        "new-user-page",
+        b.goto(&format!("{}/users/new", app.url)).await,
+    )
+    .await;
+    step(
+        &b,
+        "user-name",
+        b.wait_for("#name", wait)
+            .await
+            .unwrap()
+            .send_keys("Nguyễn Thị Ánh")
+            .await,
+    )
+    .await;
+    step(
+        &b,
+        "user-email",
+        b.find("#email")
+            .await
+            .unwrap()
+            .send_keys("anh@test.vn")
+            .await,
+    )
+    .await;
+    step(
+        &b,
+        "user-password",
+        b.find("#password")
+            .await
+            .unwrap()
+            .send_keys("một mật khẩu dài")
+            .await,
+    )
+    .await;
+    step(
+        &b,
+        "save-user",
+        b.find("#save-user").await.unwrap().click().await,
+    )
+    .await;
+    let h1 = step(&b, "user-created", b.wait_for("#user-name", wait).await).await;
+    let who = h1.text().await.unwrap_or_default();
+    check(&b, "user-title", who == "Nguyễn Thị Ánh", &who).await;
+
+    step(&b, "logout", b.find("#logout").await.unwrap().click().await).await;
+    step(&b, "back-to-login", b.wait_for("#login-submit", wait).await).await;
+    step(
+        &b,
+        "home-after-logout",
+        b.goto(&format!("{}/", app.url)).await,
+    )
+    .await;
+    step(&b, "redirected", b.wait_for("#login-submit", wait).await).await;
+    let _ = b.close().await;
+
+    let (_, users) = app
+        .get_json("/api/v1/users?q=anh@test.vn", &f.admin.2)
+        .await;
+    assert_eq!(users["items"][0]["name"], "Nguyễn Thị Ánh");
+}

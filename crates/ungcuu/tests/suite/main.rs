@@ -1,0 +1,13 @@
+//! The application-level suite: every test starts the whole application on the backend chosen
+//! by `UNGCUU_TEST_BACKEND` (scripts/test runs it on SQLite and on PostgreSQL).
+
+mod api;
+mod audit;
+mod auth;
+mod browser;
+mod cli;
+mod jobs_mail;
+mod matrix;
+mod schema;
+mod setup;
+mod xss;

@@ -1,0 +1,377 @@
+//! The cross-organisation matrix: a person of organisation A can never read, list, count,
+//! change or delete anything of B. Every endpoint that touches an object joins the registry
+//! in `probes` with one line.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use ungcuu_testkit::{Fixture, PASSWORD, TestApp, WebSession, spawn_app};
+
+/// Objects that belong to organisation B.
+struct OfB {
+    membership: String,
+    token: String,
+    grant: String,
+}
+
+async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
+    let (_, m) = app
+        .get_json(&format!("/api/v1/memberships?org={}", f.org_b), &f.admin.2)
+        .await;
+    let membership = m["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, t) = app.get_json("/api/v1/tokens", &f.officer_b.2).await;
+    let token = t[0]["id"].as_str().unwrap().to_string();
+    let (s, g) = app
+        .send_json(Method::POST, "/api/v1/grants", &f.admin.2, &json!({"object_type": "organization", "object_id": f.unit_b, "grantee_user_id": f.user_ids[3], "access": "read"}))
+        .await;
+    assert_eq!(s, 201);
+    OfB {
+        membership,
+        token,
+        grant: g["id"].as_str().unwrap().to_string(),
+    }
+}
+
+/// (method, path, body) of every API call on one of B's objects.
+fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
+    let user_b = f.user_ids[3];
+    vec![
+        (
+            Method::GET,
+            format!("/api/v1/organizations/{}", f.org_b),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/organizations/{}", f.unit_b),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/organizations/{}", f.org_b),
+            Some(json!({"name": "bị đổi"})),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/organizations/{}", f.unit_b),
+            Some(json!({"parent_id": f.org_a})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/organizations".into(),
+            Some(json!({"slug": "lan-sang", "name": "x", "kind": "unit", "parent_id": f.org_b})),
+        ),
+        (Method::GET, format!("/api/v1/users/{user_b}"), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/users/{user_b}"),
+            Some(json!({"name": "bị đổi"})),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/users/{user_b}"),
+            Some(json!({"disabled": true})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/users".into(),
+            Some(
+                json!({"email": "chen@test.vn", "name": "x", "org_id": f.org_b, "role": "viewer"}),
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/v1/memberships".into(),
+            Some(json!({"user_id": f.user_ids[2], "org_id": f.org_b, "role": "officer"})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/memberships/{}", b.membership),
+            None,
+        ),
+        (Method::DELETE, format!("/api/v1/tokens/{}", b.token), None),
+        (
+            Method::GET,
+            format!(
+                "/api/v1/grants?object_type=organization&object_id={}",
+                f.unit_b
+            ),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/grants".into(),
+            Some(
+                json!({"object_type": "organization", "object_id": f.org_b, "grantee_org_id": f.org_a, "access": "write"}),
+            ),
+        ),
+        (Method::DELETE, format!("/api/v1/grants/{}", b.grant), None),
+        (Method::GET, format!("/api/v1/audit?org={}", f.org_b), None),
+    ]
+}
+
+/// Pages of B that A must not reach: (method, path, form fields).
+type PageProbe = (Method, String, Vec<(&'static str, String)>);
+
+fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
+    let user_b = f.user_ids[3];
+    vec![
+        (Method::GET, format!("/orgs/{}", f.org_b), vec![]),
+        (Method::GET, format!("/orgs/{}/edit", f.org_b), vec![]),
+        (
+            Method::POST,
+            format!("/orgs/{}/edit", f.org_b),
+            vec![
+                ("name", "bị đổi".into()),
+                ("short_name", String::new()),
+                ("kind", "department".into()),
+                ("parent_id", f.province.to_string()),
+            ],
+        ),
+        (
+            Method::POST,
+            "/orgs".into(),
+            vec![
+                ("name", "x".into()),
+                ("slug", "lan-sang".into()),
+                ("kind", "unit".into()),
+                ("parent_id", f.org_b.to_string()),
+            ],
+        ),
+        (Method::GET, format!("/users/{user_b}"), vec![]),
+        (
+            Method::POST,
+            format!("/users/{user_b}/disable"),
+            vec![("confirm", "yes".into())],
+        ),
+        (
+            Method::POST,
+            format!("/users/{user_b}/memberships"),
+            vec![("org_id", f.org_b.to_string()), ("role", "officer".into())],
+        ),
+        (
+            Method::POST,
+            format!("/memberships/{}/delete", b.membership),
+            vec![("confirm", "yes".into()), ("back", "/".into())],
+        ),
+        (
+            Method::POST,
+            format!("/tokens/{}/revoke", b.token),
+            vec![("confirm", "yes".into())],
+        ),
+    ]
+}
+
+fn leaks(body: &str, f: &Fixture) -> bool {
+    body.contains(&f.org_b.to_string()) && !body.contains("urn:request")
+        || body.contains("Tổ chức so-b")
+        || body.contains("officer-b@test.vn")
+}
+
+#[tokio::test]
+async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let b = objects_of_b(&app, &f).await;
+    let mut denials = 0;
+    for (method, path, body) in probes(&f, &b) {
+        let mut req = app.api(method.clone(), &path, &f.officer_a.2);
+        if let Some(body) = &body {
+            req = req.json(body);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        assert!(
+            matches!(status, 403 | 404 | 422),
+            "{method} {path} answered {status}: {text}"
+        );
+        assert!(
+            !text.contains("officer-b@test.vn")
+                && !text.contains("Tổ chức so-b")
+                && !text.contains("Tổ chức don-vi-b"),
+            "{method} {path} leaked: {text}"
+        );
+        denials += 1;
+    }
+    // Lists and counts show nothing of B.
+    for path in [
+        "/api/v1/organizations",
+        "/api/v1/users",
+        "/api/v1/memberships",
+        &format!("/api/v1/users?org={}", f.org_b),
+        &format!("/api/v1/memberships?org={}", f.org_b),
+        &format!("/api/v1/organizations?parent={}", f.org_b),
+        "/api/v1/organizations?q=so-b",
+    ] {
+        let (s, page) = app.get_json(path, &f.officer_a.2).await;
+        assert_eq!(s, 200, "{path}");
+        let text = page.to_string();
+        assert!(
+            !leaks(&text, &f) && !text.contains(&f.unit_b.to_string()),
+            "{path} leaked B: {text}"
+        );
+    }
+    // Nothing of B changed.
+    let (_, org_b) = app
+        .get_json(&format!("/api/v1/organizations/{}", f.org_b), &f.admin.2)
+        .await;
+    assert_eq!(org_b["name"], "Tổ chức so-b");
+    let (_, unit_b) = app
+        .get_json(&format!("/api/v1/organizations/{}", f.unit_b), &f.admin.2)
+        .await;
+    assert_eq!(unit_b["parent_id"], f.org_b.to_string());
+    let (_, user_b) = app
+        .get_json(&format!("/api/v1/users/{}", f.user_ids[3]), &f.admin.2)
+        .await;
+    assert_eq!(user_b["disabled"], false);
+    assert_eq!(app.get_json("/api/v1/me", &f.officer_b.2).await.0, 200);
+    // Every refusal is in the audit log as a permission denial.
+    let (_, logged) = app
+        .get_json("/api/v1/audit?action=authz.denied&limit=200", &f.admin.2)
+        .await;
+    assert_eq!(logged["items"].as_array().unwrap().len(), denials);
+    assert!(denials >= 16);
+}
+
+#[tokio::test]
+async fn an_officer_of_a_reaches_no_page_of_b() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let b = objects_of_b(&app, &f).await;
+    let s = WebSession::new(&app.url);
+    assert_eq!(s.login(&f.officer_a.0, PASSWORD).await.status, 303);
+    s.get("/").await;
+    for (method, path, fields) in page_probes(&f, &b) {
+        let r = if method == Method::GET {
+            s.get(&path).await
+        } else {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            s.post(&path, &fields).await
+        };
+        assert!(
+            matches!(r.status, 403 | 404 | 422),
+            "{method} {path} answered {}",
+            r.status
+        );
+        assert!(
+            !r.body.contains("officer-b@test.vn") && !r.body.contains("Tổ chức so-b"),
+            "{method} {path} leaked"
+        );
+    }
+    for path in ["/orgs", "/users", "/", "/orgs?q=so-b"] {
+        let r = s.get(path).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert!(!leaks(&r.body, &f), "{path} leaked B");
+    }
+    let (_, user_b) = app
+        .get_json(&format!("/api/v1/users/{}", f.user_ids[3]), &f.admin.2)
+        .await;
+    assert_eq!(user_b["disabled"], false);
+    assert_eq!(user_b["memberships"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_object_grant_opens_exactly_that_object_one_way_and_closes_again() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let path_b = format!("/api/v1/organizations/{}", f.org_b);
+    assert_eq!(app.get_json(&path_b, &f.officer_a.2).await.0, 404);
+    let (s, g) = app
+        .send_json(Method::POST, "/api/v1/grants", &f.admin.2, &json!({"object_type": "organization", "object_id": f.org_b, "grantee_org_id": f.org_a, "access": "read"}))
+        .await;
+    assert_eq!(s, 201);
+    let (s, org) = app.get_json(&path_b, &f.officer_a.2).await;
+    assert_eq!(s, 200);
+    assert_eq!(org["name"], "Tổ chức so-b");
+    let (_, list) = app.get_json("/api/v1/organizations", &f.officer_a.2).await;
+    assert!(list.to_string().contains(&f.org_b.to_string()));
+    // Read access does not let A change B, nor reach B's sub-organisation or people.
+    assert_eq!(
+        app.send_json(
+            Method::PATCH,
+            &path_b,
+            &f.officer_a.2,
+            &json!({"name": "x"})
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        app.get_json(
+            &format!("/api/v1/organizations/{}", f.unit_b),
+            &f.officer_a.2
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        app.get_json(&format!("/api/v1/users/{}", f.user_ids[3]), &f.officer_a.2)
+            .await
+            .0,
+        404
+    );
+    // The grant is one way: B still sees nothing of A.
+    assert_eq!(
+        app.get_json(
+            &format!("/api/v1/organizations/{}", f.org_a),
+            &f.officer_b.2
+        )
+        .await
+        .0,
+        404
+    );
+    // A person grant works for that person only.
+    let (s, _) = app
+        .send_json(Method::POST, "/api/v1/grants", &f.admin.2, &json!({"object_type": "organization", "object_id": f.unit_b, "grantee_user_id": f.user_ids[2], "access": "read"}))
+        .await;
+    assert_eq!(s, 201);
+    assert_eq!(
+        app.get_json(
+            &format!("/api/v1/organizations/{}", f.unit_b),
+            &f.officer_a.2
+        )
+        .await
+        .0,
+        200
+    );
+    // Withdrawn, it closes at once.
+    let gid = g["id"].as_str().unwrap();
+    let r = app
+        .api(Method::DELETE, &format!("/api/v1/grants/{gid}"), &f.admin.2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(app.get_json(&path_b, &f.officer_a.2).await.0, 404);
+    // Only those who manage the owner may grant.
+    let (s, _) = app
+        .send_json(Method::POST, "/api/v1/grants", &f.officer_a.2, &json!({"object_type": "organization", "object_id": f.org_a, "grantee_org_id": f.org_b, "access": "read"}))
+        .await;
+    assert_eq!(s, 403);
+}
+
+#[tokio::test]
+async fn the_coordinator_sees_the_whole_province_and_an_officer_sees_its_subtree() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let (_, all) = app
+        .get_json("/api/v1/organizations?limit=200", &f.coordinator.2)
+        .await;
+    assert_eq!(all["items"].as_array().unwrap().len(), 6);
+    let (_, mine) = app
+        .get_json("/api/v1/organizations?limit=200", &f.officer_a.2)
+        .await;
+    let ids: Vec<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    let mut expected = vec![f.org_a.to_string(), f.unit_a.to_string()];
+    expected.sort();
+    let mut ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
+    ids.sort();
+    assert_eq!(ids, expected);
+}

@@ -1,0 +1,108 @@
+//! The XSS corpus written into every text field and shown inert on every page that renders it.
+
+use reqwest::Method;
+use serde_json::json;
+use ungcuu_testkit::{PASSWORD, WebSession, XSS_CORPUS, assert_inert, spawn_app};
+
+#[tokio::test]
+async fn payloads_in_every_text_field_stay_inert_on_every_page() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let t = &f.admin.2;
+    let s = WebSession::new(&app.url);
+    assert_eq!(s.login(&f.admin.0, PASSWORD).await.status, 303);
+    for (i, p) in XSS_CORPUS.iter().enumerate() {
+        let (st, org) = app
+            .send_json(Method::POST, "/api/v1/organizations", t, &json!({"slug": format!("xss-{i}"), "name": p, "short_name": p.chars().take(60).collect::<String>(), "kind": "unit", "parent_id": f.org_a}))
+            .await;
+        assert_eq!(st, 201, "{p}: {org}");
+        let org_id = org["id"].as_str().unwrap().to_string();
+        let (st, user) = app
+            .send_json(Method::POST, "/api/v1/users", t, &json!({"email": format!("xss{i}@test.vn"), "name": p, "org_id": org_id, "role": "viewer", "password": PASSWORD}))
+            .await;
+        assert_eq!(st, 201, "{p}");
+        let user_id = user["id"].as_str().unwrap().to_string();
+        let (st, _) = app
+            .send_json(Method::POST, "/api/v1/tokens", t, &json!({"label": p}))
+            .await;
+        assert_eq!(st, 201);
+        for page in [
+            "/".to_string(),
+            "/orgs".into(),
+            format!("/orgs?q={}", urlenc(p)),
+            format!("/orgs/{org_id}"),
+            format!("/orgs/{org_id}/edit"),
+            format!("/orgs/{}", f.org_a),
+            "/users".into(),
+            format!("/users?q={}", urlenc(p)),
+            format!("/users/{user_id}"),
+            "/tokens".into(),
+            "/audit".into(),
+            "/users/new".into(),
+            "/orgs/new".into(),
+        ] {
+            let r = s.get(&page).await;
+            assert_eq!(r.status, 200, "{page}");
+            assert_inert(&r.body, p, &page);
+        }
+        // The payload is shown (escaped), so the check above looked at the right place.
+        let r = s.get(&format!("/orgs/{org_id}")).await;
+        assert!(
+            r.body.contains("&lt;") || r.body.contains("&#") || !p.contains('<'),
+            "{p} not rendered at all"
+        );
+    }
+    // The payload as a search query, a login e-mail and a "next" link.
+    for p in XSS_CORPUS {
+        let anon = WebSession::new(&app.url);
+        let r = anon.login(p, "whatever").await;
+        assert_inert(&r.body, p, "login form");
+        let r = anon.get(&format!("/login?next={}", urlenc(p))).await;
+        assert_inert(&r.body, p, "login next");
+    }
+}
+
+#[tokio::test]
+async fn api_answers_are_json_so_payloads_are_data_not_markup() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let p = XSS_CORPUS[0];
+    let (_, org) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/organizations",
+            &f.admin.2,
+            &json!({"slug": "xss-api", "name": p, "kind": "unit", "parent_id": f.org_a}),
+        )
+        .await;
+    let r = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/organizations/{}", org["id"].as_str().unwrap()),
+            &f.admin.2,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["name"], p);
+}
+
+fn urlenc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
