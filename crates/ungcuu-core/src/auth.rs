@@ -11,7 +11,7 @@ use ungcuu_domain::timefmt::now;
 use ungcuu_domain::validate::Errors;
 use ungcuu_store::sessions::Session;
 use ungcuu_store::tokens::ApiToken;
-use ungcuu_store::users::User;
+use ungcuu_store::users::{MembershipRow, User};
 use ungcuu_store::{audit, commit, orgs, sessions, tokens, users};
 use uuid::Uuid;
 
@@ -276,14 +276,15 @@ pub async fn token_user(core: &Core, bearer: &str) -> Result<Option<(User, ApiTo
     Ok(Some((user, tok)))
 }
 
-/// What a person may do, loaded fresh for each request so role changes apply at once.
-pub async fn principal(core: &Core, user_id: Uuid) -> Result<Principal> {
+/// What a person may do, loaded fresh for each request so role changes apply at once, with
+/// the memberships it was computed from.
+pub async fn principal(core: &Core, user_id: Uuid) -> Result<(Principal, Vec<MembershipRow>)> {
     let mut c = core.db.conn().await?;
     let ms = users::memberships_of(&mut c, user_id).await?;
     let tree = OrgTree::new(orgs::tree_pairs(&mut c).await?);
-    Ok(Principal::new(
+    let principal = Principal::new(
         user_id,
-        ms.into_iter()
+        ms.iter()
             .map(|m| Membership {
                 org_id: m.org_id,
                 org_kind: m.org_kind,
@@ -291,7 +292,8 @@ pub async fn principal(core: &Core, user_id: Uuid) -> Result<Principal> {
             })
             .collect(),
         &tree,
-    ))
+    );
+    Ok((principal, ms))
 }
 
 /// Ends one session.

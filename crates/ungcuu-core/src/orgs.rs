@@ -288,9 +288,13 @@ pub async fn list(
 pub async fn all_readable(core: &Core, actor: &Actor) -> Result<Vec<Org>> {
     let vis = readable(core, actor).await?;
     let mut c = core.db.conn().await?;
-    Ok(orgs::all(&mut c)
+    let mut list: Vec<(String, Org)> = orgs::all(&mut c)
         .await?
         .into_iter()
         .filter(|o| vis.contains(o.id))
-        .collect())
+        .map(|o| (ungcuu_domain::text::fold(&o.name), o))
+        .collect();
+    // Byte order puts "Ủy ban" after "Văn phòng"; folded order reads the way people expect.
+    list.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+    Ok(list.into_iter().map(|(_, o)| o).collect())
 }

@@ -278,20 +278,9 @@ pub async fn context(
             _ => None,
         };
         if let Some((user, via)) = found {
-            let principal = match auth::principal(&state.core, user.id).await {
+            let (principal, memberships) = match auth::principal(&state.core, user.id).await {
                 Ok(p) => p,
                 Err(e) => return crate::error::internal(lang.unwrap_or_default(), &request_id, &e),
-            };
-            let memberships = {
-                let mut c = match state.core.db.conn().await {
-                    Ok(c) => c,
-                    Err(e) => {
-                        return crate::error::internal(lang.unwrap_or_default(), &request_id, &e);
-                    }
-                };
-                ungcuu_store::users::memberships_of(&mut c, user.id)
-                    .await
-                    .unwrap_or_default()
             };
             auth_result = Some(Arc::new(Auth {
                 user,
@@ -318,8 +307,12 @@ pub async fn context(
         .cloned();
     let pre_name = cookie_name(&web, "pre");
     let existing_pre = jar.get(&pre_name).filter(|v| token_like(v)).cloned();
-    let new_pre = (auth_result.is_none() && existing_pre.is_none() && !is_asset)
-        .then(ungcuu_core::secrets::token);
+    // Only pages carry forms that need the pre-session token; API callers never get the cookie.
+    let new_pre = (auth_result.is_none()
+        && existing_pre.is_none()
+        && !is_asset
+        && !path.starts_with("/api/"))
+    .then(ungcuu_core::secrets::token);
     let ctx = Ctx {
         request_id: request_id.clone(),
         lang,

@@ -125,7 +125,12 @@ pub fn router() -> Router<State> {
 }
 
 fn ok<T: serde::Serialize>(status: StatusCode, v: T) -> Response {
-    (status, Json(v)).into_response()
+    let mut r = (status, Json(v)).into_response();
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    r
 }
 
 async fn openapi_json() -> Response {

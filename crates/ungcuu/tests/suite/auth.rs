@@ -300,3 +300,37 @@ async fn the_language_switch_is_remembered_and_pages_follow_it() {
     let evil = s.get("/lang?l=en&next=//evil.example").await;
     assert_eq!(evil.location.as_deref(), Some("/"));
 }
+
+#[tokio::test]
+async fn a_session_ends_after_twelve_idle_hours_or_at_its_absolute_end() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let idle = WebSession::new(&app.url);
+    idle.login(&f.officer_a.0, PASSWORD).await;
+    assert_eq!(idle.get("/").await.status, 200);
+    let stale =
+        ungcuu_domain::timefmt::to_db(ungcuu_domain::timefmt::now() - time::Duration::hours(13));
+    sqlx::query("UPDATE sessions SET last_seen_at = $1")
+        .bind(stale)
+        .execute(app.core.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(idle.get("/").await.status, 303);
+
+    let old = WebSession::new(&app.url);
+    old.login(&f.officer_a.0, PASSWORD).await;
+    assert_eq!(old.get("/").await.status, 200);
+    let past =
+        ungcuu_domain::timefmt::to_db(ungcuu_domain::timefmt::now() - time::Duration::minutes(1));
+    sqlx::query("UPDATE sessions SET expires_at = $1")
+        .bind(past)
+        .execute(app.core.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(old.get("/").await.status, 303);
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
+        .fetch_one(app.core.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "ended sessions are removed");
+}

@@ -9,5 +9,6 @@ mod cli;
 mod jobs_mail;
 mod matrix;
 mod schema;
+mod screenshots;
 mod setup;
 mod xss;

@@ -1,0 +1,78 @@
+//! Not a check: `cargo test -p ungcuu --test suite -- --ignored screenshots` saves a picture of
+//! each main page (signed in as the administrator of the demo province) into
+//! `UNGCUU_SCREENSHOT_DIR` for a person to look at.
+
+use ungcuu_testkit::spawn_app;
+use ungcuu_testkit::webdriver::Browser;
+
+#[tokio::test]
+#[ignore = "produces pictures for people to review; run on demand"]
+async fn screenshots_of_the_main_pages() {
+    let app = spawn_app().await;
+    let demo = ungcuu_core::demo::load(&app.core).await.unwrap();
+    let password = demo.password.unwrap();
+    let b = Browser::launch().await.unwrap();
+    b.goto(&format!("{}/login", app.url)).await.unwrap();
+    b.keep_screenshot("01-login").await.unwrap();
+    b.find("#email")
+        .await
+        .unwrap()
+        .send_keys("admin@demo.test")
+        .await
+        .unwrap();
+    b.find("#password")
+        .await
+        .unwrap()
+        .send_keys(&password)
+        .await
+        .unwrap();
+    b.find("#login-submit")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#current-user", std::time::Duration::from_secs(10))
+        .await
+        .unwrap();
+    let (_, orgs) = app
+        .get_json(
+            "/api/v1/organizations?q=so-y-te",
+            &ungcuu_core::tokens::create_for(
+                &app.core,
+                &ungcuu_core::Actor::cli(),
+                {
+                    let mut c = app.core.db.conn().await.unwrap();
+                    ungcuu_store::users::by_email(&mut c, "admin@demo.test")
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .id
+                },
+                "shots",
+            )
+            .await
+            .unwrap()
+            .1,
+        )
+        .await;
+    let org = orgs["items"][0]["id"].as_str().unwrap().to_string();
+    for (name, path) in [
+        ("02-home", "/".to_string()),
+        ("03-orgs", "/orgs".into()),
+        ("04-org", format!("/orgs/{org}")),
+        ("05-org-edit", format!("/orgs/{org}/edit")),
+        ("06-users", "/users".into()),
+        ("07-user-new", "/users/new".into()),
+        ("08-tokens", "/tokens".into()),
+        ("09-audit", "/audit".into()),
+        ("10-profile", "/profile".into()),
+        ("11-api-docs", "/api/docs".into()),
+        ("12-not-found", "/nowhere".into()),
+    ] {
+        b.goto(&format!("{}{path}", app.url)).await.unwrap();
+        let p = b.keep_screenshot(name).await.unwrap();
+        eprintln!("{}", p.display());
+    }
+    let _ = b.close().await;
+}
