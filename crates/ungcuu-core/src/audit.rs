@@ -121,3 +121,113 @@ pub async fn head(core: &Core) -> Result<(i64, String, String)> {
     let mut c = core.db.conn().await?;
     Ok(audit::head(&mut c).await?)
 }
+
+/// One event, if the actor may read the audit log where it belongs.
+pub async fn get(core: &Core, actor: &Actor, seq: i64) -> Result<Event> {
+    let e = {
+        let mut c = core.db.conn().await?;
+        audit::get(&mut c, seq).await?
+    };
+    let Some(e) = e else {
+        return Err(CoreError::NotFound);
+    };
+    if let Some(p) = &actor.principal {
+        let org = e
+            .organization_id
+            .as_deref()
+            .and_then(|o| Uuid::parse_str(o).ok());
+        let ok = match org {
+            Some(o) => p.can(Action::AuditRead, o),
+            None => p.can_everywhere(Action::AuditRead),
+        };
+        if !ok {
+            return Err(denied(
+                core,
+                actor,
+                Action::AuditRead,
+                "audit",
+                Some(seq.to_string()),
+                org,
+                CoreError::NotFound,
+            )
+            .await);
+        }
+    }
+    Ok(e)
+}
+
+/// The chain head as a checkpoint to keep outside the system.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// Always `ungcuu-audit-checkpoint-v1`.
+    pub format: String,
+    /// Number of events (the sequence number of the last).
+    pub seq: i64,
+    /// Hash of the last event.
+    pub hash: String,
+    /// When the last event happened (UTC, as stored).
+    pub event_time: String,
+    /// When the checkpoint was taken (UTC).
+    pub taken_at: String,
+    /// The installation it comes from.
+    pub public_url: String,
+}
+
+/// Name of the checkpoint format.
+pub const CHECKPOINT_FORMAT: &str = "ungcuu-audit-checkpoint-v1";
+
+/// Takes a checkpoint (administrators and province-wide auditors; the command line).
+pub async fn checkpoint(core: &Core, actor: &Actor) -> Result<Checkpoint> {
+    if let Some(p) = &actor.principal
+        && !p.can_everywhere(Action::AuditRead)
+    {
+        return Err(denied(
+            core,
+            actor,
+            Action::AuditRead,
+            "audit",
+            None,
+            None,
+            CoreError::Forbidden,
+        )
+        .await);
+    }
+    let (seq, hash, event_time) = head(core).await?;
+    Ok(Checkpoint {
+        format: CHECKPOINT_FORMAT.into(),
+        seq,
+        hash,
+        event_time,
+        taken_at: ungcuu_domain::timefmt::to_db(now()),
+        public_url: core.config.public_url.clone(),
+    })
+}
+
+/// Verifies the chain and that it still extends `cp`: the event at the checkpoint's position
+/// has the checkpoint's hash (so nothing up to it was rewritten, even consistently).
+pub async fn verify_against(core: &Core, cp: &Checkpoint) -> Result<Verdict> {
+    let v = verify(core).await?;
+    if let Verdict::Intact { count, .. } = &v {
+        if *count < cp.seq {
+            return Ok(Verdict::Broken {
+                seq: cp.seq,
+                reason: format!(
+                    "the chain has {count} events but the checkpoint saw {}",
+                    cp.seq
+                ),
+            });
+        }
+        if cp.seq > 0 {
+            let mut c = core.db.conn().await?;
+            let e = audit::get(&mut c, cp.seq).await?;
+            if e.as_ref().map(|e| e.hash.as_str()) != Some(cp.hash.as_str()) {
+                return Ok(Verdict::Broken {
+                    seq: cp.seq,
+                    reason: "the event at the checkpoint has another hash: the chain was rewritten"
+                        .into(),
+                });
+            }
+        }
+    }
+    Ok(v)
+}

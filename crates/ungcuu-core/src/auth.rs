@@ -95,6 +95,17 @@ fn clip(s: &str, n: usize) -> String {
     s.chars().filter(|c| !c.is_control()).take(n).collect()
 }
 
+/// What a right password leads to.
+#[derive(Debug, Clone)]
+pub enum LoginOutcome {
+    /// Signed in.
+    Session(Box<NewSession>),
+    /// A second factor is needed: the cookie value of the challenge.
+    SecondFactor(String),
+    /// The policy requires a second factor the person has not set up: enrol first.
+    Enrol(String),
+}
+
 /// Signs a person in with e-mail and password. Failed attempts count towards a lockout and are
 /// audited; the answer for an unknown address and a wrong password is the same.
 pub async fn login(
@@ -102,7 +113,7 @@ pub async fn login(
     email: &str,
     password: &str,
     client: &ClientInfo,
-) -> Result<NewSession> {
+) -> Result<LoginOutcome> {
     let email = email.trim().to_lowercase();
     let t = now();
     let user = {
@@ -169,20 +180,51 @@ pub async fn login(
     if user.failed_logins != 0 || user.locked_until.is_some() {
         users::set_login_state(&mut tx, user.id, 0, None).await?;
     }
-    let (token, session) = start_session(&mut tx, user.id, client, t).await?;
+    let second = crate::mfa::second_step(core, &user).await?;
+    if let Some(enrol) = second {
+        let token = crate::mfa::open_challenge(&mut tx, user.id, t).await?;
+        let ev = audit_event(
+            client,
+            Some(user.id),
+            &email,
+            "auth.password_ok",
+            json!({ "ip": client.ip, "next": if enrol { "mfa_enrol" } else { "mfa" } }),
+        );
+        audit::append(&mut tx, &ev, t).await?;
+        commit(tx).await?;
+        return Ok(if enrol {
+            LoginOutcome::Enrol(token)
+        } else {
+            LoginOutcome::SecondFactor(token)
+        });
+    }
+    let s = start_session_in(&mut tx, &user, client, t, "password").await?;
+    commit(tx).await?;
+    Ok(LoginOutcome::Session(Box::new(s)))
+}
+
+/// Creates a session for a person who passed every step, with its audit event, in the
+/// caller's transaction.
+pub async fn start_session_in(
+    tx: &mut ungcuu_store::Tx,
+    user: &User,
+    client: &ClientInfo,
+    t: OffsetDateTime,
+    method: &str,
+) -> Result<NewSession> {
+    let (token, session) = start_session(tx, user.id, client, t).await?;
     let ev = audit_event(
         client,
         Some(user.id),
-        &email,
+        &user.email,
         "auth.login",
-        json!({ "ip": client.ip }),
+        json!({ "ip": client.ip, "method": method }),
     );
-    audit::append(&mut tx, &ev, t).await?;
-    commit(tx).await?;
+    audit::append(tx, &ev, t).await?;
     Ok(NewSession {
         token,
         session,
-        user,
+        user: user.clone(),
     })
 }
 

@@ -38,6 +38,13 @@ const ORGS: &[DemoOrg] = &[
         Some("dong-thap"),
     ),
     (
+        "ttpvhcc",
+        "Trung tâm Phục vụ hành chính công tỉnh",
+        Some("TT PVHCC"),
+        "unit",
+        Some("lanh-dao-ubnd"),
+    ),
+    (
         "so-tttt",
         "Sở Thông tin và Truyền thông",
         Some("Sở TT&TT"),
@@ -49,6 +56,13 @@ const ORGS: &[DemoOrg] = &[
         "Đội ứng cứu khẩn cấp sự cố an toàn thông tin mạng tỉnh Đồng Tháp",
         Some("Đội ƯCSC"),
         "csirt",
+        Some("so-tttt"),
+    ),
+    (
+        "ttcntt",
+        "Trung tâm Công nghệ thông tin và Truyền thông",
+        Some("TT CNTT&TT"),
+        "unit",
         Some("so-tttt"),
     ),
     (
@@ -65,11 +79,10 @@ const ORGS: &[DemoOrg] = &[
         "department",
         Some("dong-thap"),
     ),
-    ("so-y-te", "Sở Y tế", None, "department", Some("dong-thap")),
     (
-        "so-gddt",
-        "Sở Giáo dục và Đào tạo",
-        Some("Sở GD&ĐT"),
+        "so-tu-phap",
+        "Sở Tư pháp",
+        None,
         "department",
         Some("dong-thap"),
     ),
@@ -81,9 +94,80 @@ const ORGS: &[DemoOrg] = &[
         Some("dong-thap"),
     ),
     (
+        "so-cong-thuong",
+        "Sở Công Thương",
+        None,
+        "department",
+        Some("dong-thap"),
+    ),
+    (
+        "so-nnptnt",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        Some("Sở NN&PTNT"),
+        "department",
+        Some("dong-thap"),
+    ),
+    (
+        "so-gtvt",
+        "Sở Giao thông vận tải",
+        Some("Sở GTVT"),
+        "department",
+        Some("dong-thap"),
+    ),
+    (
+        "so-xay-dung",
+        "Sở Xây dựng",
+        None,
+        "department",
+        Some("dong-thap"),
+    ),
+    (
         "so-tnmt",
         "Sở Tài nguyên và Môi trường",
         Some("Sở TN&MT"),
+        "department",
+        Some("dong-thap"),
+    ),
+    (
+        "so-ldtbxh",
+        "Sở Lao động - Thương binh và Xã hội",
+        Some("Sở LĐ-TB&XH"),
+        "department",
+        Some("dong-thap"),
+    ),
+    (
+        "so-vhttdl",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        Some("Sở VH-TT&DL"),
+        "department",
+        Some("dong-thap"),
+    ),
+    (
+        "so-khcn",
+        "Sở Khoa học và Công nghệ",
+        Some("Sở KH&CN"),
+        "department",
+        Some("dong-thap"),
+    ),
+    (
+        "so-gddt",
+        "Sở Giáo dục và Đào tạo",
+        Some("Sở GD&ĐT"),
+        "department",
+        Some("dong-thap"),
+    ),
+    ("so-y-te", "Sở Y tế", None, "department", Some("dong-thap")),
+    (
+        "thanh-tra",
+        "Thanh tra tỉnh",
+        None,
+        "department",
+        Some("dong-thap"),
+    ),
+    (
+        "ban-qlkkt",
+        "Ban Quản lý Khu kinh tế tỉnh",
+        Some("BQL KKT"),
         "department",
         Some("dong-thap"),
     ),
@@ -109,9 +193,44 @@ const ORGS: &[DemoOrg] = &[
         Some("dong-thap"),
     ),
     (
+        "h-tan-hong",
+        "Ủy ban nhân dân huyện Tân Hồng",
+        Some("UBND huyện Tân Hồng"),
+        "district",
+        Some("dong-thap"),
+    ),
+    (
+        "h-hong-ngu",
+        "Ủy ban nhân dân huyện Hồng Ngự",
+        Some("UBND huyện Hồng Ngự"),
+        "district",
+        Some("dong-thap"),
+    ),
+    (
+        "h-tam-nong",
+        "Ủy ban nhân dân huyện Tam Nông",
+        Some("UBND huyện Tam Nông"),
+        "district",
+        Some("dong-thap"),
+    ),
+    (
+        "h-thanh-binh",
+        "Ủy ban nhân dân huyện Thanh Bình",
+        Some("UBND huyện Thanh Bình"),
+        "district",
+        Some("dong-thap"),
+    ),
+    (
         "h-thap-muoi",
         "Ủy ban nhân dân huyện Tháp Mười",
         Some("UBND huyện Tháp Mười"),
+        "district",
+        Some("dong-thap"),
+    ),
+    (
+        "h-cao-lanh",
+        "Ủy ban nhân dân huyện Cao Lãnh",
+        Some("UBND huyện Cao Lãnh"),
         "district",
         Some("dong-thap"),
     ),
@@ -123,11 +242,46 @@ const ORGS: &[DemoOrg] = &[
         Some("dong-thap"),
     ),
     (
+        "h-lai-vung",
+        "Ủy ban nhân dân huyện Lai Vung",
+        Some("UBND huyện Lai Vung"),
+        "district",
+        Some("dong-thap"),
+    ),
+    (
+        "h-chau-thanh",
+        "Ủy ban nhân dân huyện Châu Thành",
+        Some("UBND huyện Châu Thành"),
+        "district",
+        Some("dong-thap"),
+    ),
+    (
         "xa-my-tan",
         "Ủy ban nhân dân xã Mỹ Tân",
         None,
         "commune",
         Some("tp-cao-lanh"),
+    ),
+    (
+        "phuong-1-sa-dec",
+        "Ủy ban nhân dân Phường 1, thành phố Sa Đéc",
+        None,
+        "commune",
+        Some("tp-sa-dec"),
+    ),
+    (
+        "vnpt-dong-thap",
+        "Viễn thông Đồng Tháp (VNPT Đồng Tháp)",
+        Some("VNPT Đồng Tháp"),
+        "contractor",
+        None,
+    ),
+    (
+        "viettel-dong-thap",
+        "Viettel Đồng Tháp",
+        None,
+        "contractor",
+        None,
     ),
     (
         "vncert",
@@ -136,6 +290,38 @@ const ORGS: &[DemoOrg] = &[
         "national",
         None,
     ),
+];
+
+/// Family, middle and given names the security officers of the demo get, picked in turn.
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý",
+];
+const MIDDLE: &[&str] = &[
+    "Văn",
+    "Thị",
+    "Minh",
+    "Thanh",
+    "Hoàng",
+    "Ngọc",
+    "Quốc",
+    "Thị Kim",
+];
+const GIVEN: &[&str] = &[
+    "An", "Bình", "Cường", "Dũng", "Hạnh", "Hải", "Khoa", "Lan", "Long", "Mai", "Nam", "Nhân",
+    "Phúc", "Quyên", "Sơn", "Tâm", "Thảo", "Trung", "Tuấn", "Vy", "Yến",
+];
+
+/// The kinds of organisation that get a security officer of their own in the demo.
+const WITH_OFFICER: &[&str] = &[
+    "coordinator",
+    "csirt",
+    "department",
+    "district",
+    "unit",
+    "commune",
+    "finance",
+    "leadership",
 ];
 
 /// (role, name, organisation slug): one demo person per role, e-mail `<role>@demo.test`.
@@ -190,28 +376,48 @@ pub async fn load(core: &Core) -> Result<DemoLoad> {
         out.orgs_created += 1;
     }
     // A readable password for people trying the demo; random so two installations differ.
+    // Hashed once: every demo account shares it, and Argon2 is slow on purpose.
     let password = format!("demo-{}", &secrets::token()[..12]);
-    for (role, name, org) in PEOPLE {
-        let email = format!("{role}@demo.test");
+    let hash = crate::auth::hash_password_blocking(password.clone()).await?;
+    let mut people: Vec<(String, String, &str, &str)> = PEOPLE
+        .iter()
+        .map(|(role, name, org)| (format!("{role}@demo.test"), name.to_string(), *org, *role))
+        .collect();
+    for (i, (slug, _, _, kind, _)) in ORGS.iter().enumerate() {
+        if WITH_OFFICER.contains(kind) {
+            let name = format!(
+                "{} {} {}",
+                FAMILY[i % FAMILY.len()],
+                MIDDLE[(i * 3) % MIDDLE.len()],
+                GIVEN[(i * 7) % GIVEN.len()]
+            );
+            people.push((format!("canbo.{slug}@demo.test"), name, slug, "officer"));
+        }
+    }
+    for (email, name, org, role) in people {
         let mut c = core.db.conn().await?;
         if users::by_email(&mut c, &email).await?.is_some() {
             continue;
         }
         let org_id = orgs::by_slug(&mut c, org).await?.map(|o| o.id);
         drop(c);
-        crate::users::create(
+        let mut p = crate::users::prepare(
             core,
             &actor,
             NewUser {
                 email: email.clone(),
-                name: name.to_string(),
-                password: Some(password.clone()),
+                name,
+                password: None,
                 org_id,
                 role: role.to_string(),
                 locale: Some("vi".into()),
             },
         )
         .await?;
+        p.user.password_hash = Some(hash.clone());
+        let mut tx = core.db.begin().await?;
+        crate::users::insert_prepared(&mut tx, &actor, &p).await?;
+        ungcuu_store::commit(tx).await?;
         out.users_created.push(email);
     }
     if !out.users_created.is_empty() {

@@ -4,12 +4,16 @@
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod demo;
 pub mod error;
 pub mod grants;
 pub mod jobs;
+pub mod links;
 pub mod mail;
+pub mod mfa;
 pub mod orgs;
+pub mod rate_limit;
 pub mod secrets;
 pub mod setup;
 pub mod tokens;
@@ -17,6 +21,7 @@ pub mod users;
 
 pub use actor::Actor;
 pub use error::CoreError;
+pub use rate_limit::RateLimits;
 
 use std::path::PathBuf;
 use ungcuu_store::Db;
@@ -35,6 +40,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The From address of outgoing mail.
     pub mail_from: String,
+    /// Sign-in and API rate limits.
+    pub rate_limits: RateLimits,
 }
 
 /// The shared state of the use cases: the database and settings.

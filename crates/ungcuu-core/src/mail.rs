@@ -218,3 +218,32 @@ pub async fn send_test(core: &Core, actor: &Actor, to: &str) -> Result<Uuid> {
 pub fn backoff(attempts: i64) -> Duration {
     Duration::seconds((30i64 << attempts.clamp(0, 7)).min(3600))
 }
+
+/// Percent-encodes a URL component (RFC 3986 unreserved characters stay).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML e-mail bodies (names and organisation names are user text).
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

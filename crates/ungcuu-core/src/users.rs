@@ -78,8 +78,19 @@ async fn check_role_grantable(core: &Core, actor: &Actor, role: Role, org: Uuid)
     Ok(())
 }
 
-/// Creates an account with its first membership.
-pub async fn create(core: &Core, actor: &Actor, new: NewUser) -> Result<User> {
+/// An account ready to insert: validated, authorised, password hashed.
+#[derive(Debug, Clone)]
+pub struct PreparedUser {
+    /// The account.
+    pub user: User,
+    /// Its first organisation.
+    pub org_id: Uuid,
+    /// Its role there.
+    pub role: Role,
+}
+
+/// Validates and authorises a new account without writing anything.
+pub async fn prepare(core: &Core, actor: &Actor, new: NewUser) -> Result<PreparedUser> {
     let mut errs = Errors::default();
     let email = errs.email("email", &new.email);
     let name = errs.text("name", &new.name, 200);
@@ -98,6 +109,9 @@ pub async fn create(core: &Core, actor: &Actor, new: NewUser) -> Result<User> {
         if orgs::get(&mut c, org_id).await?.is_none() {
             return Err(CoreError::field("org_id", "err.org_missing"));
         }
+        if users::by_email(&mut c, &email).await?.is_some() {
+            return Err(CoreError::field("email", "err.email_taken"));
+        }
     }
     require(core, actor, Action::UserManage, org_id, OBJECT, None)
         .await
@@ -108,37 +122,64 @@ pub async fn create(core: &Core, actor: &Actor, new: NewUser) -> Result<User> {
         None => None,
     };
     let t = now();
-    let user = User {
-        id: Uuid::now_v7(),
-        email,
-        name,
-        password_hash,
-        locale,
-        disabled_at: None,
-        failed_logins: 0,
-        locked_until: None,
-        created_at: t,
-        updated_at: t,
-    };
-    let mut tx = core.db.begin().await?;
-    users::insert(&mut tx, &user).await.map_err(|e| {
+    Ok(PreparedUser {
+        user: User {
+            id: Uuid::now_v7(),
+            email,
+            name,
+            password_hash,
+            locale,
+            disabled_at: None,
+            failed_logins: 0,
+            locked_until: None,
+            created_at: t,
+            updated_at: t,
+        },
+        org_id,
+        role,
+    })
+}
+
+/// Inserts a prepared account, its membership and the audit event in the caller's transaction.
+pub async fn insert_prepared(
+    tx: &mut ungcuu_store::Connection,
+    actor: &Actor,
+    p: &PreparedUser,
+) -> Result<()> {
+    users::insert(tx, &p.user).await.map_err(|e| {
         if e.is_unique_on("email") {
             CoreError::field("email", "err.email_taken")
         } else {
             e.into()
         }
     })?;
-    users::add_membership(&mut tx, Uuid::now_v7(), user.id, org_id, role, t).await?;
+    users::add_membership(
+        tx,
+        Uuid::now_v7(),
+        p.user.id,
+        p.org_id,
+        p.role,
+        p.user.created_at,
+    )
+    .await?;
     let ev = actor.event(
         "user.create",
         OBJECT,
-        Some(user.id.to_string()),
-        Some(org_id),
-        json!({ "email": user.email, "name": user.name, "org_id": org_id, "role": role.as_str() }),
+        Some(p.user.id.to_string()),
+        Some(p.org_id),
+        json!({ "email": p.user.email, "name": p.user.name, "org_id": p.org_id, "role": p.role.as_str() }),
     );
-    audit::append(&mut tx, &ev, t).await?;
+    audit::append(tx, &ev, p.user.created_at).await?;
+    Ok(())
+}
+
+/// Creates an account with its first membership.
+pub async fn create(core: &Core, actor: &Actor, new: NewUser) -> Result<User> {
+    let p = prepare(core, actor, new).await?;
+    let mut tx = core.db.begin().await?;
+    insert_prepared(&mut tx, actor, &p).await?;
     commit(tx).await?;
-    Ok(user)
+    Ok(p.user)
 }
 
 /// The people the actor may see: by role, plus themselves.

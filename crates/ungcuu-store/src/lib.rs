@@ -7,11 +7,14 @@ mod migrate;
 mod row;
 mod sql;
 
+pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod grants;
 pub mod jobs;
 pub mod orgs;
 pub mod outbox;
+pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
 pub mod setup;

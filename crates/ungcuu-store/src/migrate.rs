@@ -18,18 +18,42 @@ pub struct Migration {
 }
 
 /// SQLite migrations.
-pub const MIGRATIONS_SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
-}];
+pub const MIGRATIONS_SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("../migrations/sqlite/0002_accounts.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "rate_limits",
+        sql: include_str!("../migrations/sqlite/0003_rate_limits.sql"),
+    },
+];
 
 /// PostgreSQL migrations.
-pub const MIGRATIONS_POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+pub const MIGRATIONS_POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("../migrations/postgres/0002_accounts.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "rate_limits",
+        sql: include_str!("../migrations/postgres/0003_rate_limits.sql"),
+    },
+];
 
 fn checksum(sql: &str) -> String {
     hex::encode(Sha256::digest(sql.as_bytes()))

@@ -10,6 +10,7 @@ pub(crate) trait RowExt {
     fn text(&self, col: &'static str) -> Result<String, StoreError>;
     fn opt_text(&self, col: &'static str) -> Result<Option<String>, StoreError>;
     fn int(&self, col: &'static str) -> Result<i64, StoreError>;
+    fn opt_int(&self, col: &'static str) -> Result<Option<i64>, StoreError>;
     fn uuid(&self, col: &'static str) -> Result<Uuid, StoreError>;
     fn opt_uuid(&self, col: &'static str) -> Result<Option<Uuid>, StoreError>;
     fn time(&self, col: &'static str) -> Result<OffsetDateTime, StoreError>;
@@ -26,6 +27,9 @@ impl RowExt for AnyRow {
     }
     fn int(&self, col: &'static str) -> Result<i64, StoreError> {
         Ok(self.try_get::<i64, _>(col)?)
+    }
+    fn opt_int(&self, col: &'static str) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get::<Option<i64>, _>(col)?)
     }
     fn uuid(&self, col: &'static str) -> Result<Uuid, StoreError> {
         Uuid::parse_str(&self.text(col)?).map_err(|_| StoreError::Corrupt(col))

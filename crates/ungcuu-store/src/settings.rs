@@ -28,3 +28,20 @@ pub async fn set(c: &mut AnyConnection, key: &str, value: &str, at: OffsetDateTi
     .await?;
     Ok(())
 }
+
+/// Sets a value only if the key has none yet; returns the value now stored. Replicas that race
+/// to create the same setting all end up reading the first one written.
+pub async fn get_or_insert(
+    c: &mut AnyConnection,
+    key: &str,
+    value: &str,
+    at: OffsetDateTime,
+) -> Result<String> {
+    sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
+        .bind(key.to_string())
+        .bind(value.to_string())
+        .bind(ts(at))
+        .execute(&mut *c)
+        .await?;
+    Ok(get(c, key).await?.unwrap_or_else(|| value.to_string()))
+}

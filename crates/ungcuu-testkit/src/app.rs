@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tokio::sync::oneshot;
-use ungcuu_core::{Actor, Config, Core};
+use ungcuu_core::{Actor, Config, Core, RateLimits};
 use ungcuu_store::Db;
 use uuid::Uuid;
 
@@ -117,17 +117,30 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the application on `backend`, on port 0, with a fresh database.
 pub async fn spawn_app_on(backend: Backend) -> TestApp {
-    spawn_with(backend, None).await
+    spawn_with(backend, None, TEST_LIMITS).await
 }
 
 impl TestApp {
     /// Like [`spawn_app`] with mail sent to `smtp_url`.
     pub async fn with_smtp(smtp_url: &str) -> TestApp {
-        spawn_with(backend_from_env(), Some(smtp_url.to_string())).await
+        spawn_with(backend_from_env(), Some(smtp_url.to_string()), TEST_LIMITS).await
+    }
+
+    /// Like [`spawn_app`] with the given rate limits, for the tests of the limits themselves.
+    pub async fn with_limits(limits: RateLimits) -> TestApp {
+        spawn_with(backend_from_env(), None, limits).await
     }
 }
 
-async fn spawn_with(backend: Backend, smtp_url: Option<String>) -> TestApp {
+/// Rate limits of an ordinary test app: far above what any test does, because tests sign in
+/// many times from 127.0.0.1 within a minute. Tests of the limits use [`TestApp::with_limits`].
+pub const TEST_LIMITS: RateLimits = RateLimits {
+    login: 1_000,
+    api: 100_000,
+    window: std::time::Duration::from_secs(60),
+};
+
+async fn spawn_with(backend: Backend, smtp_url: Option<String>, limits: RateLimits) -> TestApp {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (url, pg_db) = match backend {
         Backend::Sqlite => (
@@ -166,6 +179,7 @@ async fn spawn_with(backend: Backend, smtp_url: Option<String>) -> TestApp {
             public_url: public.clone(),
             smtp_url,
             mail_from: "ungcuu <ungcuu@test.invalid>".into(),
+            rate_limits: limits,
         },
     );
     let web = ungcuu_web::WebConfig::from_public_url(&public);

@@ -5,9 +5,11 @@ pub mod smtp;
 pub mod webdriver;
 
 mod app;
+mod mailtext;
 mod web;
 
 pub use app::{Backend, Fixture, PASSWORD, TestApp, backend_from_env, spawn_app, spawn_app_on};
+pub use mailtext::{mail_html, mail_subject, mail_text};
 pub use web::{Resp, WebSession, csrf_from};
 
 /// Payloads that must stay inert wherever user text is shown (stored XSS, the most frequent

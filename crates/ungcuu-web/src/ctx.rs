@@ -179,6 +179,15 @@ impl Ctx {
             .is_some_and(|x| a.principal.can_somewhere(x))
     }
 
+    /// True when the person may do `action` everywhere (installation-wide menu entries).
+    pub fn can_everywhere(&self, action: &str) -> bool {
+        let Some(a) = &self.auth else { return false };
+        Action::ALL
+            .into_iter()
+            .find(|x| x.as_str() == action)
+            .is_some_and(|x| a.principal.can_everywhere(x))
+    }
+
     /// The language switch link.
     pub fn lang_switch_href(&self) -> String {
         format!(
@@ -311,8 +320,9 @@ pub async fn context(
     let new_pre = (auth_result.is_none()
         && existing_pre.is_none()
         && !is_asset
-        && !path.starts_with("/api/"))
-    .then(ungcuu_core::secrets::token);
+        && !path.starts_with("/api/")
+        && path != "/metrics")
+        .then(ungcuu_core::secrets::token);
     let ctx = Ctx {
         request_id: request_id.clone(),
         lang,

@@ -11,6 +11,8 @@ pub mod ctx;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod limits;
+pub mod metrics;
 pub mod pages;
 pub mod security;
 
@@ -64,6 +66,8 @@ pub struct AppState {
     pub core: Core,
     /// HTTP settings.
     pub web: WebConfig,
+    /// Request counters and latencies for `/metrics`.
+    pub metrics: metrics::Registry,
 }
 
 /// Shared state handle.
@@ -74,12 +78,21 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// The whole application.
 pub fn app(core: Core, web: WebConfig) -> Router {
-    let state: State = Arc::new(AppState { core, web });
+    let state: State = Arc::new(AppState {
+        core,
+        web,
+        metrics: metrics::Registry::default(),
+    });
     Router::new()
         .merge(pages::router())
         .merge(api::router())
         .merge(assets::router())
+        .merge(metrics::router())
         .fallback(error::fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::api_tokens,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::context,
@@ -92,6 +105,10 @@ pub fn app(core: Core, web: WebConfig) -> Router {
         .layer(axum::middleware::from_fn(security::headers))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panic_response,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
         ))
         .with_state(state)
 }

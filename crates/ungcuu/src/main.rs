@@ -5,9 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use ungcuu_core::{Actor, Config, Core, CoreError};
+use ungcuu_core::{Actor, Config, Core, CoreError, RateLimits};
 use ungcuu_store::Db;
 use ungcuu_store::audit::Verdict;
+
+mod backup_cmd;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -44,6 +46,22 @@ struct Global {
         default_value = "ungcuu <ungcuu@localhost>"
     )]
     mail_from: String,
+    /// Sign-in attempts allowed per client address per minute (0: no limit).
+    #[arg(
+        long,
+        global = true,
+        env = "UNGCUU_LOGIN_LIMIT",
+        default_value_t = RateLimits::DEFAULT.login
+    )]
+    login_limit: u32,
+    /// API requests allowed per token per minute (0: no limit).
+    #[arg(
+        long,
+        global = true,
+        env = "UNGCUU_API_LIMIT",
+        default_value_t = RateLimits::DEFAULT.api
+    )]
+    api_limit: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -68,6 +86,18 @@ enum Command {
     /// Background jobs.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Writes a backup: one checked archive on SQLite (safe while serving), pg_dump on PostgreSQL.
+    Backup {
+        /// The file to write; an existing one is replaced only once the new backup is complete.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restores a backup archive into an empty data directory (PostgreSQL: explains pg_restore).
+    Restore {
+        /// The archive written by `ungcuu backup`.
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,7 +154,13 @@ enum AdminCommand {
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
     /// Checks the whole chain; exit 0 when intact, otherwise prints the first bad entry.
-    Verify,
+    Verify {
+        /// Also prove the chain still extends this checkpoint (from `audit checkpoint`).
+        #[arg(long)]
+        from_checkpoint: Option<PathBuf>,
+    },
+    /// Prints the chain head as a JSON checkpoint to keep elsewhere (or sign).
+    Checkpoint,
 }
 
 #[derive(Subcommand, Debug)]
@@ -164,6 +200,11 @@ async fn open(g: &Global, public_url: String) -> Result<Core, String> {
             public_url,
             smtp_url: g.smtp_url.clone(),
             mail_from: g.mail_from.clone(),
+            rate_limits: RateLimits {
+                login: g.login_limit,
+                api: g.api_limit,
+                ..RateLimits::DEFAULT
+            },
         },
     ))
 }
@@ -189,9 +230,28 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Admin(cmd) => admin(g, cmd).await,
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify { from_checkpoint }) => {
             let core = open(g, String::new()).await?;
-            match ungcuu_core::audit::verify(&core).await.map_err(explain)? {
+            let verdict = match from_checkpoint {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                    let cp: ungcuu_core::audit::Checkpoint = serde_json::from_str(&text)
+                        .map_err(|e| format!("{} is not a checkpoint: {e}", path.display()))?;
+                    if cp.format != ungcuu_core::audit::CHECKPOINT_FORMAT {
+                        return Err(format!(
+                            "{} has unknown format {}",
+                            path.display(),
+                            cp.format
+                        ));
+                    }
+                    ungcuu_core::audit::verify_against(&core, &cp)
+                        .await
+                        .map_err(explain)?
+                }
+                None => ungcuu_core::audit::verify(&core).await.map_err(explain)?,
+            };
+            match verdict {
                 Verdict::Intact { count, head } => {
                     println!("audit chain intact: {count} events, head {head}");
                     Ok(())
@@ -201,6 +261,19 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
             }
         }
+        Command::Audit(AuditCommand::Checkpoint) => {
+            let core = open(g, g.public_url.clone().unwrap_or_default()).await?;
+            let cp = ungcuu_core::audit::checkpoint(&core, &Actor::cli())
+                .await
+                .map_err(explain)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&cp).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
+        Command::Backup { out } => backup_cmd::backup(g, &out).await,
+        Command::Restore { from } => backup_cmd::restore(g, &from).await,
         Command::Jobs(JobsCommand::Drain) => {
             let core = open(g, String::new()).await?;
             let n = ungcuu_core::jobs::drain(&core, "cli")

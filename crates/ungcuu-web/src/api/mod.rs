@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: everything the pages do. Errors are RFC 9457 problem details.
 
+mod accounts;
 mod docs;
 pub mod dto;
 pub mod extract;
@@ -53,7 +54,8 @@ use uuid::Uuid;
         delete_grant,
         mail_test,
         healthz,
-        readyz
+        readyz,
+        crate::metrics::scrape
     ),
     components(schemas(
         OrgOut,
@@ -115,6 +117,15 @@ pub fn router() -> Router<State> {
         .route("/api/v1/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
         .route("/api/v1/audit", get(list_audit))
+        .route("/api/v1/audit/checkpoint", get(accounts::checkpoint))
+        .route("/api/v1/audit/{seq}", get(accounts::audit_event))
+        .route("/api/v1/invitations", post(accounts::create_invitation))
+        .route("/api/v1/password-reset", post(accounts::request_reset))
+        .route(
+            "/api/v1/settings/mfa-policy",
+            get(accounts::get_policy).put(accounts::put_policy),
+        )
+        .route("/api/v1/users/{id}/mfa", delete(accounts::reset_mfa))
         .route("/api/v1/grants", get(list_grants).post(create_grant))
         .route("/api/v1/grants/{id}", delete(delete_grant))
         .route("/api/v1/mail/test", post(mail_test))

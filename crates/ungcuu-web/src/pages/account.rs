@@ -72,15 +72,15 @@ async fn login(
     CsrfForm(f): CsrfForm<LoginForm>,
 ) -> Response {
     let next = safe_next(f.next.as_deref());
+    // Counted per client address before the password is looked at, so that spraying guesses
+    // over many accounts from one address is slowed too, and a right guess is refused as well.
+    match ungcuu_core::rate_limit::login(&st.core, &ctx.client, &f.email).await {
+        Ok(Ok(())) => {}
+        Ok(Err(retry)) => return login_rate_limited(&ctx, &f.email, next, retry),
+        Err(e) => return crate::error::core_page(&ctx, e),
+    }
     match auth::login(&st.core, &f.email, &f.password, &ctx.client).await {
-        Ok(s) => {
-            let mut r = Redirect::to(&next).into_response();
-            r.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(&ctx.web, "session", &s.token, None, true),
-            );
-            r
-        }
+        Ok(outcome) => super::mfa::after_password(&ctx, outcome, &next),
         Err(e @ (CoreError::Unauthenticated | CoreError::Locked(_))) => {
             let (status, error) = match e {
                 CoreError::Locked(until) => (
@@ -107,6 +107,28 @@ async fn login(
         }
         Err(e) => crate::error::core_page(&ctx, e),
     }
+}
+
+/// The sign-in page again, 429 with `Retry-After`, when the address used up its attempts.
+fn login_rate_limited(
+    ctx: &Ctx,
+    email: &str,
+    next: String,
+    retry: ungcuu_core::rate_limit::RetryAfter,
+) -> Response {
+    let error = ctx.tf("login.rate_limited", &[("seconds", &retry.0.to_string())]);
+    let mut r = render(
+        ctx,
+        LoginPage {
+            c: ctx,
+            error,
+            email: email.chars().take(254).collect(),
+            next,
+        },
+    );
+    *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    crate::limits::set_retry_after(&mut r, retry);
+    r
 }
 
 async fn logout(
@@ -297,22 +319,46 @@ struct ProfilePage<'a> {
     c: &'a Ctx,
     email: String,
     errors: Vec<(String, String)>,
+    mfa_on: bool,
+    mfa_required: bool,
+    recovery_left: i64,
 }
 
-async fn profile(SignedIn(ctx): SignedIn) -> Response {
-    let email = ctx
-        .auth
-        .as_ref()
-        .map(|a| a.user.email.clone())
-        .unwrap_or_default();
-    render(
-        &ctx,
-        ProfilePage {
-            c: &ctx,
-            email,
-            errors: vec![],
-        },
-    )
+async fn profile_page(
+    st: &State,
+    ctx: &Ctx,
+    errors: Vec<(String, String)>,
+    status: StatusCode,
+) -> Response {
+    let Some(a) = ctx.auth.as_ref() else {
+        return Redirect::to("/login").into_response();
+    };
+    let (mfa_on, recovery_left) = match ungcuu_core::mfa::status(&st.core, a.user.id).await {
+        Ok(s) => s,
+        Err(e) => return crate::error::core_page(ctx, e),
+    };
+    let mfa_required = match ungcuu_core::mfa::policy(&st.core).await {
+        Ok(p) => ungcuu_core::mfa::required(&p, &a.memberships),
+        Err(e) => return crate::error::core_page(ctx, e),
+    };
+    let page = ProfilePage {
+        c: ctx,
+        email: a.user.email.clone(),
+        errors,
+        mfa_on,
+        mfa_required,
+        recovery_left,
+    };
+    let mut r = render(ctx, page);
+    *r.status_mut() = status;
+    r
+}
+
+async fn profile(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+) -> Response {
+    profile_page(&st, &ctx, vec![], StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -346,22 +392,8 @@ async fn change_password(
             r
         }
         Err(CoreError::Invalid(errs)) => {
-            let email = ctx
-                .auth
-                .as_ref()
-                .map(|a| a.user.email.clone())
-                .unwrap_or_default();
             let errors = field_errors(&ctx, &errs);
-            let mut r = render(
-                &ctx,
-                ProfilePage {
-                    c: &ctx,
-                    email,
-                    errors,
-                },
-            );
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
+            profile_page(&st, &ctx, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => crate::error::core_page(&ctx, e),
     }

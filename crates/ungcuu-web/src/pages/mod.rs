@@ -3,7 +3,10 @@
 mod account;
 mod audit;
 mod home;
+mod links;
+mod mfa;
 mod orgs;
+mod settings;
 mod users;
 
 use crate::State;
@@ -18,6 +21,9 @@ pub fn router() -> Router<State> {
     Router::new()
         .merge(account::router())
         .merge(home::router())
+        .merge(links::router())
+        .merge(mfa::router())
+        .merge(settings::router())
         .merge(orgs::router())
         .merge(users::router())
         .merge(audit::router())

@@ -226,3 +226,104 @@ async fn a_person_signs_in_switches_language_creates_an_organisation_and_a_user_
         .await;
     assert_eq!(users["items"][0]["name"], "Nguyễn Thị Ánh");
 }
+
+#[tokio::test]
+async fn a_person_turns_on_two_step_verification_and_signs_in_with_a_code() {
+    if !browser_or_skip() {
+        return;
+    }
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let b = Browser::launch().await.expect("chromium starts");
+    let wait = Duration::from_secs(10);
+    step(&b, "login", sign_in(&b, &app.url, &f.officer_a.0).await).await;
+    step(&b, "signed-in", b.wait_for("#current-user", wait).await).await;
+    step(&b, "profile", b.goto(&format!("{}/profile", app.url)).await).await;
+    step(
+        &b,
+        "enable",
+        b.wait_for("#mfa-enable", wait).await.unwrap().click().await,
+    )
+    .await;
+    let key_el = step(&b, "qr-page", b.wait_for("#manual-key", wait).await).await;
+    let src = b.page_source().await.unwrap_or_default();
+    check(&b, "qr", src.contains("<svg"), "QR code").await;
+    let key = key_el.text().await.unwrap_or_default().replace(' ', "");
+    let code = ungcuu_core::mfa::code_at(&key, ungcuu_domain::timefmt::now()).expect("code");
+    step(
+        &b,
+        "type-code",
+        b.find("#code").await.unwrap().send_keys(&code).await,
+    )
+    .await;
+    step(
+        &b,
+        "confirm",
+        b.find("#code-submit").await.unwrap().click().await,
+    )
+    .await;
+    let codes = step(&b, "recovery", b.wait_for("#recovery-codes", wait).await).await;
+    let text = codes.text().await.unwrap_or_default();
+    check(
+        &b,
+        "ten-codes",
+        text.lines().filter(|l| l.contains('-')).count() == 10,
+        &text,
+    )
+    .await;
+    step(
+        &b,
+        "continue",
+        b.find("#continue").await.unwrap().click().await,
+    )
+    .await;
+    let status = step(&b, "status", b.wait_for("#mfa-status", wait).await).await;
+    let st = status.text().await.unwrap_or_default();
+    check(&b, "on", st.contains("Đang bật"), &st).await;
+    step(&b, "logout", b.find("#logout").await.unwrap().click().await).await;
+    step(&b, "logged-out", b.wait_for("#login-submit", wait).await).await;
+
+    step(
+        &b,
+        "login-again",
+        sign_in(&b, &app.url, &f.officer_a.0).await,
+    )
+    .await;
+    step(&b, "code-page", b.wait_for("#code-submit", wait).await).await;
+    let next = ungcuu_core::mfa::code_at(
+        &key,
+        ungcuu_domain::timefmt::now() + time::Duration::seconds(30),
+    )
+    .expect("code");
+    step(
+        &b,
+        "type-next",
+        b.find("#code").await.unwrap().send_keys(&next).await,
+    )
+    .await;
+    step(
+        &b,
+        "submit-code",
+        b.find("#code-submit").await.unwrap().click().await,
+    )
+    .await;
+    let user = step(
+        &b,
+        "signed-in-with-code",
+        b.wait_for("#current-user", wait).await,
+    )
+    .await;
+    let name = user.text().await.unwrap_or_default();
+    check(&b, "name", name.contains("officer-a@test.vn"), &name).await;
+    let _ = b.close().await;
+}
+
+async fn sign_in(b: &Browser, url: &str, email: &str) -> ungcuu_testkit::webdriver::Result<()> {
+    b.goto(&format!("{url}/login")).await?;
+    b.wait_for("#email", Duration::from_secs(10))
+        .await?
+        .send_keys(email)
+        .await?;
+    b.find("#password").await?.send_keys(PASSWORD).await?;
+    b.find("#login-submit").await?.click().await
+}

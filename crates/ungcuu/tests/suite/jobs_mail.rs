@@ -81,7 +81,7 @@ async fn mail_goes_through_a_real_smtp_conversation_with_vietnamese_intact() {
     assert_eq!(got[0].to, vec!["doi-ung-cuu@test.vn".to_string()]);
     let data = got[0].data_str();
     assert!(data.contains("multipart/alternative"));
-    let decoded = decode_bodies(&data);
+    let decoded = ungcuu_testkit::mail_text(&data);
     assert!(
         decoded.contains("Đây là thư kiểm tra cấu hình gửi thư của ungcuu."),
         "{decoded}"
@@ -209,98 +209,4 @@ async fn concurrent_workers_never_run_the_same_job_twice() {
     all.dedup();
     assert_eq!(n, 40);
     assert_eq!(all.len(), 40);
-}
-
-/// Decodes quoted-printable and base64 parts enough to read the text back.
-fn decode_bodies(raw: &str) -> String {
-    let mut out = String::new();
-    let mut b64 = String::new();
-    let mut mode = "";
-    for line in raw.split("\r\n") {
-        let l = line.to_ascii_lowercase();
-        if l.starts_with("content-transfer-encoding:") {
-            mode = if l.contains("base64") {
-                "b64"
-            } else if l.contains("quoted-printable") {
-                "qp"
-            } else {
-                "plain"
-            };
-            continue;
-        }
-        if line.starts_with("--") {
-            if !b64.is_empty() {
-                out.push_str(&String::from_utf8_lossy(&base64_decode(&b64)));
-                b64.clear();
-            }
-            continue;
-        }
-        match mode {
-            "b64" => b64.push_str(line.trim()),
-            "qp" => out.push_str(&qp_decode(line)),
-            _ => {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-    }
-    out
-}
-
-fn qp_decode(line: &str) -> String {
-    let (line, soft) = match line.strip_suffix('=') {
-        Some(l) => (l, true),
-        None => (line, false),
-    };
-    let bytes = line.as_bytes();
-    let mut v = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'=' && i + 2 < bytes.len() + 1 && i + 3 <= bytes.len())
-            .then(|| u8::from_str_radix(&line[i + 1..i + 3], 16).ok())
-            .flatten();
-        match hex {
-            Some(b) => {
-                v.push(b);
-                i += 3;
-            }
-            None => {
-                v.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    let mut s = String::from_utf8_lossy(&v).to_string();
-    if !soft {
-        s.push('\n');
-    }
-    s
-}
-
-fn base64_decode(s: &str) -> Vec<u8> {
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => (c - b'A') as u32,
-            b'a'..=b'z' => (c - b'a' + 26) as u32,
-            b'0'..=b'9' => (c - b'0' + 52) as u32,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        })
-    };
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        if let Some(v) = val(c) {
-            acc = (acc << 6) | v;
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
-        }
-    }
-    out
 }

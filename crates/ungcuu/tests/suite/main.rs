@@ -1,12 +1,15 @@
 //! The application-level suite: every test starts the whole application on the backend chosen
 //! by `UNGCUU_TEST_BACKEND` (scripts/test runs it on SQLite and on PostgreSQL).
 
+mod accounts;
 mod api;
 mod audit;
 mod auth;
+mod backup;
 mod browser;
 mod cli;
 mod jobs_mail;
+mod limits;
 mod matrix;
 mod schema;
 mod screenshots;

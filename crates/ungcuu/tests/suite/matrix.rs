@@ -106,6 +106,26 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
         ),
         (Method::DELETE, format!("/api/v1/grants/{}", b.grant), None),
         (Method::GET, format!("/api/v1/audit?org={}", f.org_b), None),
+        (Method::GET, "/api/v1/audit/1".into(), None),
+        (Method::GET, "/api/v1/audit/checkpoint".into(), None),
+        (Method::DELETE, format!("/api/v1/users/{user_b}/mfa"), None),
+        (
+            Method::POST,
+            "/api/v1/invitations".into(),
+            Some(
+                json!({"email": "moi-b@test.vn", "name": "x", "org_id": f.org_b, "role": "viewer"}),
+            ),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/settings/mfa-policy".into(),
+            Some(json!({"roles": []})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/mail/test".into(),
+            Some(json!({"to": "x@test.vn"})),
+        ),
     ]
 }
 

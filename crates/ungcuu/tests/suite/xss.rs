@@ -26,7 +26,24 @@ async fn payloads_in_every_text_field_stay_inert_on_every_page() {
             .send_json(Method::POST, "/api/v1/tokens", t, &json!({"label": p}))
             .await;
         assert_eq!(st, 201);
+        let (_, latest) = app
+            .get_json("/api/v1/audit?limit=1&action=token.create", t)
+            .await;
+        let event = latest["items"][0]["seq"].as_i64().unwrap();
+        let (_, created) = app
+            .get_json(
+                &format!("/api/v1/audit?limit=1&action=org.create&object_id={org_id}"),
+                t,
+            )
+            .await;
+        let org_event = created["items"][0]["seq"].as_i64().unwrap();
         for page in [
+            format!("/audit/{event}"),
+            format!("/audit/{org_event}"),
+            format!("/audit?action={}", urlenc(p)),
+            "/profile".into(),
+            "/settings".into(),
+            "/users/invite".into(),
             "/".to_string(),
             "/orgs".into(),
             format!("/orgs?q={}", urlenc(p)),
@@ -105,4 +122,27 @@ fn urlenc(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[tokio::test]
+async fn payloads_in_names_stay_inert_in_the_html_of_invitation_e_mails() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    for (i, p) in XSS_CORPUS.iter().enumerate() {
+        let (s, _) = app
+            .send_json(Method::POST, "/api/v1/invitations", &f.admin.2, &json!({"email": format!("moi{i}@test.vn"), "name": p, "org_id": f.org_a, "role": "viewer"}))
+            .await;
+        assert_eq!(s, 201, "{p}");
+    }
+    ungcuu_core::jobs::drain(&app.core, "test").await.unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(app.data_dir.join("outbox")).unwrap() {
+        let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let html = ungcuu_testkit::mail_html(&raw).expect("an HTML part");
+        for p in XSS_CORPUS {
+            assert_inert(&html, p, "invitation e-mail");
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, XSS_CORPUS.len());
 }
