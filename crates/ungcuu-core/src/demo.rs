@@ -423,5 +423,8 @@ pub async fn load(core: &Core) -> Result<DemoLoad> {
     if !out.users_created.is_empty() {
         out.password = Some(password);
     }
+    crate::network::load_demo(core).await?;
+    crate::constituency::load_demo(core).await?;
+    crate::systems::load_demo(core).await?;
     Ok(out)
 }

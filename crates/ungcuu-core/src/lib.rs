@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod constituency;
 pub mod demo;
 pub mod error;
 pub mod grants;
@@ -12,10 +13,12 @@ pub mod jobs;
 pub mod links;
 pub mod mail;
 pub mod mfa;
+pub mod network;
 pub mod orgs;
 pub mod rate_limit;
 pub mod secrets;
 pub mod setup;
+pub mod systems;
 pub mod tokens;
 pub mod users;
 
@@ -51,11 +54,17 @@ pub struct Core {
     pub db: Db,
     /// Settings.
     pub config: Config,
+    /// This process's constituency index, shared by every clone (each replica has its own).
+    pub constituency: std::sync::Arc<constituency::Cache>,
 }
 
 impl Core {
     /// Builds the core.
     pub fn new(db: Db, config: Config) -> Self {
-        Self { db, config }
+        Self {
+            db,
+            config,
+            constituency: Default::default(),
+        }
     }
 }

@@ -1,8 +1,11 @@
 //! Pure types and rules of ungcuu. No IO lives here: everything is testable without a database.
 
 pub mod audit;
+pub mod constituency;
+pub mod csv;
 pub mod org;
 pub mod permissions;
+pub mod systems;
 pub mod text;
 pub mod timefmt;
 pub mod validate;

@@ -29,11 +29,25 @@ pub enum Action {
     GrantManage,
     /// Installation settings.
     SettingsManage,
+    /// Edit an organisation's profile (Mẫu 01) and assign its focal points.
+    ProfileUpdate,
+    /// Manage the response team roster and its on-call schedule.
+    RosterManage,
+    /// Convene the response team.
+    TeamConvene,
+    /// Add, import and remove an organisation's constituency (IP ranges, domains, AS numbers).
+    ConstituencyManage,
+    /// Register, edit, import and delete an organisation's information systems.
+    SystemManage,
+    /// Record that a system's security level was appraised.
+    SystemAppraise,
+    /// Approve a system's security level (the owner's approver).
+    SystemApprove,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: &'static [Action] = &[
         Action::OrgRead,
         Action::OrgCreate,
         Action::OrgUpdate,
@@ -42,6 +56,13 @@ impl Action {
         Action::AuditRead,
         Action::GrantManage,
         Action::SettingsManage,
+        Action::ProfileUpdate,
+        Action::RosterManage,
+        Action::TeamConvene,
+        Action::ConstituencyManage,
+        Action::SystemManage,
+        Action::SystemAppraise,
+        Action::SystemApprove,
     ];
 
     /// Stable name.
@@ -55,6 +76,13 @@ impl Action {
             Action::AuditRead => "audit.read",
             Action::GrantManage => "grant.manage",
             Action::SettingsManage => "settings.manage",
+            Action::ProfileUpdate => "profile.update",
+            Action::RosterManage => "roster.manage",
+            Action::TeamConvene => "team.convene",
+            Action::ConstituencyManage => "constituency.manage",
+            Action::SystemManage => "system.manage",
+            Action::SystemAppraise => "system.appraise",
+            Action::SystemApprove => "system.approve",
         }
     }
 }
@@ -91,7 +119,7 @@ pub const TABLE: &[Rule] = &[
     Rule {
         role: Role::Admin,
         reach: Reach::Installation,
-        actions: &Action::ALL,
+        actions: Action::ALL,
     },
     Rule {
         role: Role::Coordinator,
@@ -104,17 +132,29 @@ pub const TABLE: &[Rule] = &[
             UserManage,
             AuditRead,
             GrantManage,
+            ProfileUpdate,
+            RosterManage,
+            TeamConvene,
+            ConstituencyManage,
+            SystemManage,
+            SystemAppraise,
         ],
     },
     Rule {
         role: Role::Officer,
         reach: Reach::Subtree,
-        actions: &[OrgRead, UserRead],
+        actions: &[
+            OrgRead,
+            UserRead,
+            ProfileUpdate,
+            ConstituencyManage,
+            SystemManage,
+        ],
     },
     Rule {
         role: Role::Approver,
         reach: Reach::Subtree,
-        actions: &[OrgRead, UserRead],
+        actions: &[OrgRead, UserRead, SystemManage, SystemApprove],
     },
     Rule {
         role: Role::Responder,
@@ -124,7 +164,7 @@ pub const TABLE: &[Rule] = &[
     Rule {
         role: Role::Steering,
         reach: Reach::ProvinceWhenHeldIn(&[OrgKind::Steering]),
-        actions: &[OrgRead],
+        actions: &[OrgRead, TeamConvene],
     },
     Rule {
         role: Role::Finance,
@@ -384,7 +424,7 @@ mod tests {
         let t = tree();
         let admin = who(&t, t.district, Role::Admin);
         for a in Action::ALL {
-            assert!(admin.can(a, t.coord));
+            assert!(admin.can(*a, t.coord));
         }
         let viewer = who(&t, t.dept, Role::Viewer);
         assert!(viewer.can(Action::OrgRead, t.dept));

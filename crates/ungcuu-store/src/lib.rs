@@ -10,14 +10,17 @@ mod sql;
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod constituency;
 pub mod grants;
 pub mod jobs;
+pub mod network;
 pub mod orgs;
 pub mod outbox;
 pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
 pub mod setup;
+pub mod systems;
 pub mod tokens;
 pub mod users;
 

@@ -34,6 +34,21 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "rate_limits",
         sql: include_str!("../migrations/sqlite/0003_rate_limits.sql"),
     },
+    Migration {
+        version: 4,
+        name: "network",
+        sql: include_str!("../migrations/sqlite/0004_network.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "systems",
+        sql: include_str!("../migrations/sqlite/0005_systems.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "constituency",
+        sql: include_str!("../migrations/sqlite/0006_constituency.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -52,6 +67,21 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 3,
         name: "rate_limits",
         sql: include_str!("../migrations/postgres/0003_rate_limits.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "network",
+        sql: include_str!("../migrations/postgres/0004_network.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "systems",
+        sql: include_str!("../migrations/postgres/0005_systems.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "constituency",
+        sql: include_str!("../migrations/postgres/0006_constituency.sql"),
     },
 ];
 

@@ -44,6 +44,8 @@ pub struct Auth {
     pub memberships: Vec<MembershipRow>,
     /// How they signed in.
     pub via: Via,
+    /// Unread in-app notifications (counted for pages only).
+    pub unread: i64,
 }
 
 /// Everything a handler needs to know about the request beyond its own input.
@@ -174,7 +176,8 @@ impl Ctx {
     pub fn can_somewhere(&self, action: &str) -> bool {
         let Some(a) = &self.auth else { return false };
         Action::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|x| x.as_str() == action)
             .is_some_and(|x| a.principal.can_somewhere(x))
     }
@@ -183,9 +186,15 @@ impl Ctx {
     pub fn can_everywhere(&self, action: &str) -> bool {
         let Some(a) = &self.auth else { return false };
         Action::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|x| x.as_str() == action)
             .is_some_and(|x| a.principal.can_everywhere(x))
+    }
+
+    /// Unread notifications of the signed-in person.
+    pub fn unread(&self) -> i64 {
+        self.auth.as_ref().map(|a| a.unread).unwrap_or(0)
     }
 
     /// The language switch link.
@@ -291,7 +300,15 @@ pub async fn context(
                 Ok(p) => p,
                 Err(e) => return crate::error::internal(lang.unwrap_or_default(), &request_id, &e),
             };
+            let unread = if path.starts_with("/api/") {
+                0
+            } else {
+                ungcuu_core::network::unread(&state.core, user.id)
+                    .await
+                    .unwrap_or(0)
+            };
             auth_result = Some(Arc::new(Auth {
+                unread,
                 user,
                 principal,
                 memberships,

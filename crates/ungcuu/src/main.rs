@@ -10,6 +10,7 @@ use ungcuu_store::Db;
 use ungcuu_store::audit::Verdict;
 
 mod backup_cmd;
+mod bench_cmd;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -97,6 +98,31 @@ enum Command {
         /// The archive written by `ungcuu backup`.
         #[arg(long)]
         from: PathBuf,
+    },
+    /// Measures a capability on this machine (no database needed) and prints the figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Constituency lookups per second on one thread, with a HashMap baseline from the same run.
+    Constituency {
+        /// IP ranges in the generated constituency.
+        #[arg(long, default_value_t = 10_000)]
+        ranges: usize,
+        /// Domains in the generated constituency.
+        #[arg(long, default_value_t = 10_000)]
+        domains: usize,
+        /// Lookups per run.
+        #[arg(long, default_value_t = 1_000_000)]
+        lookups: usize,
+        /// Runs; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Seed: the same seed gives the same constituency and queries.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -274,6 +300,19 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Backup { out } => backup_cmd::backup(g, &out).await,
         Command::Restore { from } => backup_cmd::restore(g, &from).await,
+        Command::Bench(BenchCommand::Constituency {
+            ranges,
+            domains,
+            lookups,
+            runs,
+            seed,
+        }) => bench_cmd::constituency_bench(&bench_cmd::Options {
+            ranges,
+            domains,
+            lookups,
+            runs,
+            seed,
+        }),
         Command::Jobs(JobsCommand::Drain) => {
             let core = open(g, String::new()).await?;
             let n = ungcuu_core::jobs::drain(&core, "cli")

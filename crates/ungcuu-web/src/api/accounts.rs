@@ -15,6 +15,22 @@ use ungcuu_domain::Role;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// The description of these endpoints, merged into the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        create_invitation,
+        request_reset,
+        get_policy,
+        put_policy,
+        reset_mfa,
+        checkpoint,
+        audit_event
+    ),
+    components(schemas(InvitationCreate, ResetRequest, MfaPolicy, Checkpoint))
+)]
+pub struct AccountsDoc;
+
 /// An invitation: the account is created without a password and the person is mailed a link.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

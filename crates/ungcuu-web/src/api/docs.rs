@@ -1,12 +1,10 @@
 //! A readable page of the API description, rendered on the server from the OpenAPI document:
 //! works offline, needs no script and no third-party viewer.
 
-use super::ApiDoc;
 use crate::ctx::Ctx;
 use askama::Template;
 use axum::response::Response;
 use serde_json::Value;
-use utoipa::OpenApi;
 
 /// One operation.
 pub struct Op {
@@ -73,7 +71,7 @@ fn content_schema(v: &Value) -> Option<String> {
 
 /// Builds the page model from the OpenAPI document.
 pub fn model() -> (String, Vec<Op>, Vec<SchemaDoc>) {
-    let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    let doc = serde_json::to_value(super::openapi()).unwrap_or(Value::Null);
     let description = doc["info"]["description"]
         .as_str()
         .unwrap_or("")

@@ -1,9 +1,12 @@
 //! The JSON API under `/api/v1`: everything the pages do. Errors are RFC 9457 problem details.
 
 mod accounts;
+pub(crate) mod constituency;
 mod docs;
 pub mod dto;
 pub mod extract;
+mod network;
+pub(crate) mod systems;
 
 use crate::State;
 use crate::ctx::Ctx;
@@ -81,6 +84,17 @@ use uuid::Uuid;
 )]
 pub struct ApiDoc;
 
+/// The whole description: the core document plus one per capability module, merged so each
+/// module describes its own endpoints next to them.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(accounts::AccountsDoc::openapi());
+    doc.merge(network::NetworkDoc::openapi());
+    doc.merge(constituency::ConstituencyDoc::openapi());
+    doc.merge(systems::SystemsDoc::openapi());
+    doc
+}
+
 /// RFC 9457 problem details.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
@@ -126,9 +140,36 @@ pub fn router() -> Router<State> {
             get(accounts::get_policy).put(accounts::put_policy),
         )
         .route("/api/v1/users/{id}/mfa", delete(accounts::reset_mfa))
+        .route(
+            "/api/v1/organizations/{id}/profile",
+            get(network::get_profile).put(network::put_profile),
+        )
+        .route(
+            "/api/v1/organizations/{id}/focal-points",
+            get(network::list_focal_points).post(network::assign_focal_point),
+        )
+        .route("/api/v1/directory", get(network::directory))
+        .route(
+            "/api/v1/team/members",
+            get(network::members).post(network::add_member),
+        )
+        .route("/api/v1/team/members/{id}", delete(network::remove_member))
+        .route(
+            "/api/v1/team/shifts",
+            get(network::shifts).post(network::add_shift),
+        )
+        .route("/api/v1/team/shifts/{id}", delete(network::remove_shift))
+        .route(
+            "/api/v1/team/convenings",
+            get(network::convenings).post(network::convene),
+        )
+        .route("/api/v1/notifications", get(network::notifications))
+        .route("/api/v1/notifications/read", post(network::mark_read))
         .route("/api/v1/grants", get(list_grants).post(create_grant))
         .route("/api/v1/grants/{id}", delete(delete_grant))
         .route("/api/v1/mail/test", post(mail_test))
+        .merge(constituency::router())
+        .merge(systems::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))
@@ -145,7 +186,7 @@ fn ok<T: serde::Serialize>(status: StatusCode, v: T) -> Response {
 }
 
 async fn openapi_json() -> Response {
-    match ApiDoc::openapi().to_pretty_json() {
+    match openapi().to_pretty_json() {
         Ok(s) => (
             [(
                 axum::http::header::CONTENT_TYPE,
@@ -163,7 +204,8 @@ async fn openapi_json() -> Response {
 async fn me(c: Caller) -> Response {
     let a = c.auth();
     let actions = Action::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|x| a.principal.can_somewhere(*x))
         .map(|x| x.as_str().to_string())
         .collect();

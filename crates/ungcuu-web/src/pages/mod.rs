@@ -2,11 +2,14 @@
 
 mod account;
 mod audit;
+mod constituency;
 mod home;
 mod links;
 mod mfa;
+mod network;
 mod orgs;
 mod settings;
+mod systems;
 mod users;
 
 use crate::State;
@@ -23,10 +26,13 @@ pub fn router() -> Router<State> {
         .merge(home::router())
         .merge(links::router())
         .merge(mfa::router())
+        .merge(network::router())
         .merge(settings::router())
+        .merge(systems::router())
         .merge(orgs::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(constituency::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

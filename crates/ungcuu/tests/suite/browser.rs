@@ -327,3 +327,112 @@ async fn sign_in(b: &Browser, url: &str, email: &str) -> ungcuu_testkit::webdriv
     b.find("#password").await?.send_keys(PASSWORD).await?;
     b.find("#login-submit").await?.click().await
 }
+
+#[tokio::test]
+async fn an_officer_assigns_a_new_focal_point_and_the_coordinator_sees_the_notification() {
+    if !browser_or_skip() {
+        return;
+    }
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let b = Browser::launch().await.expect("chromium starts");
+    let wait = Duration::from_secs(10);
+    step(
+        &b,
+        "login-officer",
+        sign_in(&b, &app.url, &f.officer_a.0).await,
+    )
+    .await;
+    step(&b, "signed-in", b.wait_for("#current-user", wait).await).await;
+    step(
+        &b,
+        "profile-page",
+        b.goto(&format!("{}/orgs/{}/profile", app.url, f.org_a))
+            .await,
+    )
+    .await;
+    step(
+        &b,
+        "no-focal-point",
+        b.wait_for("#no-focal-point", wait).await,
+    )
+    .await;
+    step(
+        &b,
+        "fp-name",
+        b.find("#fp-name")
+            .await
+            .unwrap()
+            .send_keys("Huỳnh Thị Đầu Mối")
+            .await,
+    )
+    .await;
+    step(
+        &b,
+        "fp-email",
+        b.find("#fp-email")
+            .await
+            .unwrap()
+            .send_keys("daumoi@soa.vn")
+            .await,
+    )
+    .await;
+    step(
+        &b,
+        "fp-24x7",
+        b.find("#fp-phone_24x7")
+            .await
+            .unwrap()
+            .send_keys("0912 345 678")
+            .await,
+    )
+    .await;
+    step(
+        &b,
+        "fp-save",
+        b.find("#save-focal-point").await.unwrap().click().await,
+    )
+    .await;
+    let table = step(&b, "fp-shown", b.wait_for("#focal-current", wait).await).await;
+    let text = table.text().await.unwrap_or_default();
+    check(
+        &b,
+        "fp-name-shown",
+        text.contains("Huỳnh Thị Đầu Mối"),
+        &text,
+    )
+    .await;
+    step(&b, "logout", b.find("#logout").await.unwrap().click().await).await;
+    step(&b, "logged-out", b.wait_for("#login-submit", wait).await).await;
+
+    step(
+        &b,
+        "login-coordinator",
+        sign_in(&b, &app.url, &f.coordinator.0).await,
+    )
+    .await;
+    let badge = step(&b, "unread-badge", b.wait_for("#unread", wait).await).await;
+    let n = badge.text().await.unwrap_or_default();
+    check(&b, "one-unread", n.trim() == "1", &n).await;
+    step(
+        &b,
+        "open-notifications",
+        b.find("#notifications-link").await.unwrap().click().await,
+    )
+    .await;
+    let list = step(
+        &b,
+        "notification-list",
+        b.wait_for("#notifications", wait).await,
+    )
+    .await;
+    let text = list.text().await.unwrap_or_default();
+    check(
+        &b,
+        "notification-text",
+        text.contains("Huỳnh Thị Đầu Mối"),
+        &text,
+    )
+    .await;
+    let _ = b.close().await;
+}

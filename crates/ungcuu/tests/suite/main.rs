@@ -11,6 +11,7 @@ mod cli;
 mod jobs_mail;
 mod limits;
 mod matrix;
+mod network;
 mod schema;
 mod screenshots;
 mod setup;

@@ -126,6 +126,36 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             "/api/v1/mail/test".into(),
             Some(json!({"to": "x@test.vn"})),
         ),
+        (
+            Method::GET,
+            format!("/api/v1/organizations/{}/profile", f.org_b),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/organizations/{}/profile", f.org_b),
+            Some(json!({"address": "bị đổi"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/organizations/{}/focal-points", f.org_b),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/organizations/{}/focal-points", f.org_b),
+            Some(json!({"kind": "primary", "name": "x", "email": "x@test.vn"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/members".into(),
+            Some(json!({"user_id": user_b, "skills": "x"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/team/convenings".into(),
+            Some(json!({"reason": "x"})),
+        ),
     ]
 }
 
@@ -177,6 +207,31 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
             Method::POST,
             format!("/tokens/{}/revoke", b.token),
             vec![("confirm", "yes".into())],
+        ),
+        (Method::GET, format!("/orgs/{}/profile", f.org_b), vec![]),
+        (
+            Method::POST,
+            format!("/orgs/{}/profile", f.org_b),
+            vec![("address", "bị đổi".into())],
+        ),
+        (
+            Method::POST,
+            format!("/orgs/{}/focal-points", f.org_b),
+            vec![
+                ("kind", "primary".into()),
+                ("name", "x".into()),
+                ("email", "x@test.vn".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            "/team/members".into(),
+            vec![("user_id", user_b.to_string()), ("skills", "x".into())],
+        ),
+        (
+            Method::POST,
+            "/team/convene".into(),
+            vec![("reason", "x".into())],
         ),
     ]
 }

@@ -146,3 +146,52 @@ async fn payloads_in_names_stay_inert_in_the_html_of_invitation_e_mails() {
     }
     assert_eq!(seen, XSS_CORPUS.len());
 }
+
+#[tokio::test]
+async fn payloads_in_profiles_focal_points_and_the_team_stay_inert() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let s = WebSession::new(&app.url);
+    s.login(&f.coordinator.0, PASSWORD).await;
+    app.send_json(
+        Method::POST,
+        "/api/v1/team/members",
+        &f.coordinator.2,
+        &json!({"user_id": f.user_ids[2], "skills": "ban đầu"}),
+    )
+    .await;
+    for (i, p) in XSS_CORPUS.iter().enumerate() {
+        let clipped: String = p.chars().take(190).collect();
+        let (st, b) = app
+            .send_json(Method::PUT, &format!("/api/v1/organizations/{}/profile", f.org_a), &f.coordinator.2, &json!({"address": p, "leader_name": clipped, "response_capability": p, "owning_body": clipped}))
+            .await;
+        assert_eq!(st, 200, "{p}: {b}");
+        let (st, b) = app
+            .send_json(Method::POST, &format!("/api/v1/organizations/{}/focal-points", f.org_a), &f.coordinator.2, &json!({"kind": if i % 2 == 0 { "primary" } else { "backup" }, "name": clipped, "title": clipped, "email": format!("fp{i}@test.vn"), "address": p}))
+            .await;
+        assert_eq!(st, 201, "{p}: {b}");
+        let (st, _) = app
+            .send_json(
+                Method::POST,
+                "/api/v1/team/convenings",
+                &f.coordinator.2,
+                &json!({"reason": p, "incident_ref": p.chars().take(100).collect::<String>()}),
+            )
+            .await;
+        assert_eq!(st, 201);
+        for page in [
+            format!("/orgs/{}/profile", f.org_a),
+            "/directory".into(),
+            "/team".into(),
+            "/notifications".into(),
+        ] {
+            let r = s.get(&page).await;
+            assert_eq!(r.status, 200, "{page}");
+            assert_inert(&r.body, p, &page);
+        }
+        let o = WebSession::new(&app.url);
+        o.login(&f.officer_a.0, PASSWORD).await;
+        let r = o.get("/notifications").await;
+        assert_inert(&r.body, p, "member notifications");
+    }
+}
