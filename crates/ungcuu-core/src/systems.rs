@@ -386,6 +386,15 @@ pub async fn create(core: &Core, actor: &Actor, new: NewSystem) -> Result<System
     };
     let mut tx = core.db.begin().await?;
     store::insert(&mut tx, &system).await.map_err(name_taken)?;
+    derive(
+        &mut tx,
+        actor,
+        system.owner.id,
+        system.id,
+        &derived_entries(&system),
+        t,
+    )
+    .await?;
     let ev = actor.event(
         "system.create",
         OBJECT,
@@ -395,6 +404,7 @@ pub async fn create(core: &Core, actor: &Actor, new: NewSystem) -> Result<System
     );
     audit::append(&mut tx, &ev, t).await?;
     commit(tx).await?;
+    crate::constituency::changed(core).await;
     Ok(system)
 }
 
@@ -506,6 +516,18 @@ pub async fn update(core: &Core, actor: &Actor, id: Uuid, ch: SystemChanges) -> 
     system.updated_at = t;
     let mut tx = core.db.begin().await?;
     store::update(&mut tx, &system).await.map_err(name_taken)?;
+    if before.owner.id != system.owner.id {
+        derive(&mut tx, actor, before.owner.id, id, &[], t).await?;
+    }
+    derive(
+        &mut tx,
+        actor,
+        system.owner.id,
+        id,
+        &derived_entries(&system),
+        t,
+    )
+    .await?;
     let ev = actor.event(
         "system.update",
         OBJECT,
@@ -515,6 +537,7 @@ pub async fn update(core: &Core, actor: &Actor, id: Uuid, ch: SystemChanges) -> 
     );
     audit::append(&mut tx, &ev, t).await?;
     commit(tx).await?;
+    crate::constituency::changed(core).await;
     Ok(system)
 }
 
@@ -532,6 +555,7 @@ pub async fn delete(core: &Core, actor: &Actor, id: Uuid) -> Result<()> {
     .await?;
     let t = now();
     let mut tx = core.db.begin().await?;
+    derive(&mut tx, actor, s.owner.id, id, &[], t).await?;
     if !store::delete(&mut tx, id).await? {
         return Err(CoreError::NotFound);
     }
@@ -544,6 +568,7 @@ pub async fn delete(core: &Core, actor: &Actor, id: Uuid) -> Result<()> {
     );
     audit::append(&mut tx, &ev, t).await?;
     commit(tx).await?;
+    crate::constituency::changed(core).await;
     Ok(())
 }
 
@@ -563,7 +588,8 @@ pub struct HistoryEntry {
 }
 
 /// The changes of a system, newest first: its own audit events (not the refusals, which
-/// belong to whoever was refused). Readable by whoever may read the system.
+/// belong to whoever was refused), and for a system created by an import the batch's event.
+/// Readable by whoever may read the system.
 pub async fn history(core: &Core, actor: &Actor, id: Uuid) -> Result<Vec<HistoryEntry>> {
     let s = get(core, actor, id).await?;
     let filter = audit::AuditFilter {
@@ -573,9 +599,20 @@ pub async fn history(core: &Core, actor: &Actor, id: Uuid) -> Result<Vec<History
         ..Default::default()
     };
     let mut c = core.db.conn().await?;
-    let page = audit::list(&mut c, &filter, None, 200).await?;
-    Ok(page
-        .items
+    let mut events = audit::list(&mut c, &filter, None, 200).await?.items;
+    if !events.iter().any(|e| e.action == "system.create") {
+        // An import writes one event for its batch, at the very time it gives as the creation
+        // time of every system it creates.
+        let batch = audit::AuditFilter {
+            object_type: Some(OBJECT.into()),
+            action_prefix: Some("system.import".into()),
+            from: Some(s.created_at),
+            until: Some(s.created_at + time::Duration::microseconds(1)),
+            ..Default::default()
+        };
+        events.extend(audit::list(&mut c, &batch, None, 1).await?.items);
+    }
+    Ok(events
         .into_iter()
         .map(|e| {
             let summary: serde_json::Value =
@@ -612,10 +649,35 @@ pub async fn approver(core: &Core, s: &System) -> Result<Option<String>> {
         .map(|u| format!("{} <{}>", u.name, u.email)))
 }
 
+/// The constituency entries a system gives its owner: its public IPs and ranges and its domains
+/// (hostnames stay with the system; a domain already covers them).
+fn derived_entries(s: &System) -> Vec<ungcuu_domain::constituency::Entry> {
+    use ungcuu_domain::constituency::{Entry, Kind};
+    derived_addresses(s)
+        .into_iter()
+        .filter_map(|(kind, v)| match kind {
+            AddressKind::Ip => Entry::parse(Kind::Cidr, &v).ok(),
+            AddressKind::Domain => Entry::parse(Kind::Domain, &v).ok(),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Keeps the constituency in step with a system, in the caller's transaction.
+async fn derive(
+    tx: &mut ungcuu_store::Connection,
+    actor: &Actor,
+    owner: Uuid,
+    system: Uuid,
+    entries: &[ungcuu_domain::constituency::Entry],
+    at: time::OffsetDateTime,
+) -> Result<()> {
+    crate::constituency::replace_derived_in(tx, actor, owner, system, entries, at).await?;
+    Ok(())
+}
+
 /// The addresses a system adds to its owner's constituency: its public IPs and ranges and its
 /// domains (host names are internal names and stay out).
-// constituency: derived entries are wired by the lead (`constituency::replace_derived_in` in
-// the transaction of create, update, delete and import, with the owner as organisation).
 pub fn derived_addresses(s: &System) -> Vec<(AddressKind, String)> {
     s.details
         .ips
@@ -956,6 +1018,7 @@ pub async fn import_csv(
             }
             return Err(e.into());
         }
+        derive(&mut tx, actor, s.owner.id, s.id, &derived_entries(s), t).await?;
     }
     let owners: HashSet<Uuid> = planned.iter().map(|(_, s)| s.owner.id).collect();
     let single_owner = (owners.len() == 1)
@@ -970,6 +1033,7 @@ pub async fn import_csv(
     );
     audit::append(&mut tx, &ev, t).await?;
     commit(tx).await?;
+    crate::constituency::changed(core).await;
     report.created = planned.len();
     Ok(report)
 }

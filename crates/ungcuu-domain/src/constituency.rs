@@ -14,7 +14,7 @@
 //! the answer says the entry is contested. No IO: the store loads the claims, the core keeps the
 //! index current.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
@@ -787,30 +787,28 @@ impl Index {
     /// Overlapping claims of different organisations: duplicates first (by entry), then nested
     /// claims (by outer entry, then inner).
     pub fn conflicts(&self) -> Vec<Conflict> {
-        let mut groups: HashMap<&Entry, Vec<&Claim>> = HashMap::new();
-        for (c, _) in self.claims.iter().zip(&self.contested).filter(|(_, x)| **x) {
-            groups.entry(&c.entry).or_default().push(c);
+        // Every claim of an entry that any organisation contests, earliest first (the claims
+        // are kept in that order).
+        let contested: HashSet<&Entry> = self
+            .claims
+            .iter()
+            .zip(&self.contested)
+            .filter(|(_, x)| **x)
+            .map(|(c, _)| &c.entry)
+            .collect();
+        let mut groups: HashMap<&Entry, Vec<Claim>> = HashMap::new();
+        for c in self.claims.iter().filter(|c| contested.contains(&c.entry)) {
+            groups.entry(&c.entry).or_default().push(c.clone());
         }
-        // Contested losers are marked too; add the winner of each group (never contested-less).
-        let mut dup: Vec<Conflict> = Vec::new();
-        for (entry, _) in groups {
-            let claims: Vec<Claim> = self
-                .claims
-                .iter()
-                .filter(|c| &c.entry == entry)
-                .cloned()
-                .collect();
-            dup.push(Conflict::Duplicate {
+        let mut groups: Vec<(&Entry, Vec<Claim>)> = groups.into_iter().collect();
+        groups.sort_by(|a, b| a.0.cmp(b.0));
+        let mut dup: Vec<Conflict> = groups
+            .into_iter()
+            .map(|(entry, claims)| Conflict::Duplicate {
                 entry: entry.clone(),
                 claims,
-            });
-        }
-        dup.sort_by(|a, b| match (a, b) {
-            (Conflict::Duplicate { entry: x, .. }, Conflict::Duplicate { entry: y, .. }) => {
-                x.cmp(y)
-            }
-            _ => std::cmp::Ordering::Equal,
-        });
+            })
+            .collect();
         let mut nested: Vec<(Claim, Claim)> = self
             .nested
             .iter()
@@ -1401,16 +1399,28 @@ mod properties {
             expected.sort();
             got.sort();
             prop_assert_eq!(got, expected);
-            // Every duplicate groups claims of one entry by two or more organisations.
-            for c in idx.conflicts() {
-                if let Conflict::Duplicate { entry, claims } = c {
-                    prop_assert!(claims.iter().all(|x| x.entry == entry));
-                    let mut orgs: Vec<Uuid> = claims.iter().map(|x| x.org).collect();
-                    orgs.sort();
-                    orgs.dedup();
-                    prop_assert!(orgs.len() >= 2);
+            // Duplicates: exactly the entries claimed by two or more organisations, each with
+            // every claim on it, earliest first.
+            let mut expected_dups: Vec<(Entry, Vec<Uuid>)> = Vec::new();
+            for w in &winners {
+                let mut all: Vec<&Claim> = cs.iter().filter(|c| c.entry == w.entry).collect();
+                all.sort_by_key(|c| c.id);
+                if all.iter().any(|c| c.org != w.org) {
+                    expected_dups.push((w.entry.clone(), all.iter().map(|c| c.id).collect()));
                 }
             }
+            expected_dups.sort();
+            let got_dups: Vec<(Entry, Vec<Uuid>)> = idx
+                .conflicts()
+                .into_iter()
+                .filter_map(|c| match c {
+                    Conflict::Duplicate { entry, claims } => {
+                        Some((entry, claims.iter().map(|x| x.id).collect()))
+                    }
+                    Conflict::Nested { .. } => None,
+                })
+                .collect();
+            prop_assert_eq!(got_dups, expected_dups);
         }
 
         #[test]

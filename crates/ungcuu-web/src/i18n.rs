@@ -1371,6 +1371,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Added to the registry",
     ),
     ("system.event.update", "Cập nhật", "Updated"),
+    (
+        "system.event.import",
+        "Nhập từ tệp CSV",
+        "Imported from CSV",
+    ),
     ("system.delete", "Xoá hệ thống", "Delete system"),
     (
         "system.delete_confirm",

@@ -243,7 +243,7 @@ pub struct HistoryOut {
     pub seq: i64,
     pub occurred_at: String,
     pub actor: String,
-    /// `system.create` or `system.update`.
+    /// `system.create`, `system.update`, or `system.import` for a system an import created.
     pub action: String,
     /// Fields an update changed.
     pub changed: Vec<String>,

@@ -4,7 +4,7 @@
 //! The import takes a file upload (`multipart/form-data`), the only way a browser without
 //! JavaScript sends a file's bytes as they are, which the encoding detection needs
 //! (Windows-1258 or UTF-8). Pasted text is accepted too. The confirmation carries the checked
-//! bytes back (base64 in a hidden field), so nothing is stored between the two steps and the
+//! bytes back (URL-safe base64 in a hidden field), so nothing is stored between the two steps and the
 //! same bytes, with the same SHA-256, are checked again and written.
 
 use super::render;
@@ -33,7 +33,8 @@ use uuid::Uuid;
 
 /// Largest upload, as for the API import.
 const IMPORT_LIMIT: usize = crate::api::systems::IMPORT_LIMIT;
-/// The confirmation carries the file in base64 (4 characters for 3 bytes), URL-encoded.
+/// The confirmation carries the file in URL-safe base64 (4 characters for 3 bytes, none of
+/// which form encoding escapes).
 const CONFIRM_LIMIT: usize = IMPORT_LIMIT / 3 * 4 + 64 * 1024;
 
 pub(super) fn router() -> Router<State> {
@@ -90,6 +91,32 @@ fn missing_key(m: Missing) -> &'static str {
         Missing::Addresses => "system.missing.addresses",
         Missing::Software => "system.missing.software",
     }
+}
+
+/// The label of a field named in a change summary; `None` for bookkeeping fields.
+fn field_label(c: &Ctx, key: &str) -> Option<&'static str> {
+    let k = match key {
+        "owner_org_id" => "system.owner",
+        "operator_org_id" => "system.operator",
+        "name" => "system.name",
+        "purpose" => "system.purpose",
+        "security_provider" => "system.security_provider",
+        "connectivity_provider" => "system.connectivity_provider",
+        "security_level" => "system.level",
+        "level_status" => "system.level_status",
+        "approval_decision_no" => "system.decision_no",
+        "approval_date" => "system.approval_date",
+        "approved_by" => "system.approved_by",
+        "services" => "system.services",
+        "os" => "system.os",
+        "os_version" => "system.os_version",
+        "software" => "system.software",
+        "ips" => "system.ips",
+        "domains" => "system.domains",
+        "hostnames" => "system.hostnames",
+        _ => return None,
+    };
+    Some(c.t(k))
 }
 
 /// One line of the registry table.
@@ -262,12 +289,17 @@ async fn detail(
         .map(|h| Change {
             at: super::stored_time(&h.occurred_at),
             actor: h.actor,
-            what: ctx.t(if h.action == "system.create" {
-                "system.event.create"
-            } else {
-                "system.event.update"
+            what: ctx.t(match h.action.as_str() {
+                "system.create" => "system.event.create",
+                "system.import" => "system.event.import",
+                _ => "system.event.update",
             }),
-            fields: h.changed.join(", "),
+            fields: h
+                .changed
+                .iter()
+                .filter_map(|k| field_label(&ctx, k))
+                .collect::<Vec<_>>()
+                .join(", "),
         })
         .collect();
     render(
@@ -781,7 +813,7 @@ fn report_view(c: &Ctx, r: &ImportReport, bytes: &[u8]) -> ReportView {
             .collect(),
         content: r
             .is_ok()
-            .then(|| base64::engine::general_purpose::STANDARD.encode(bytes)),
+            .then(|| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)),
         ready: c.tf("import.ready", &[("n", &count)]),
     }
 }
@@ -898,7 +930,8 @@ async fn import_confirm(
     if f.confirm.as_deref() != Some("yes") {
         return crate::error::page(&ctx, StatusCode::BAD_REQUEST);
     }
-    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(f.content.trim()) else {
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(f.content.trim())
+    else {
         return crate::error::page(&ctx, StatusCode::BAD_REQUEST);
     };
     match systems::import_csv(&st.core, &ctx.actor(), &bytes, false).await {

@@ -11,6 +11,8 @@ struct OfB {
     membership: String,
     token: String,
     grant: String,
+    constituency_entry: String,
+    system: String,
 }
 
 async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
@@ -24,10 +26,25 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
         .send_json(Method::POST, "/api/v1/grants", &f.admin.2, &json!({"object_type": "organization", "object_id": f.unit_b, "grantee_user_id": f.user_ids[3], "access": "read"}))
         .await;
     assert_eq!(s, 201);
+    let (s, e) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/organizations/{}/constituency", f.org_b),
+            &f.admin.2,
+            &json!({"kind": "cidr", "value": "198.51.100.0/24", "note": "Tổ chức so-b"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, sys) = app
+        .send_json(Method::POST, "/api/v1/systems", &f.admin.2, &json!({"owner_org_id": f.org_b, "name": "Hệ thống của Tổ chức so-b", "security_level": 2, "ips": ["198.51.100.7"], "domains": ["sob.example.vn"]}))
+        .await;
+    assert_eq!(s, 201, "{sys}");
     OfB {
         membership,
         token,
         grant: g["id"].as_str().unwrap().to_string(),
+        constituency_entry: e["id"].as_str().unwrap().to_string(),
+        system: sys["id"].as_str().unwrap().to_string(),
     }
 }
 
@@ -126,6 +143,53 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             "/api/v1/mail/test".into(),
             Some(json!({"to": "x@test.vn"})),
         ),
+        (Method::GET, format!("/api/v1/systems/{}", b.system), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/systems/{}", b.system),
+            Some(json!({"name": "bị đổi"})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/systems/{}", b.system),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/systems/{}/history", b.system),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/systems".into(),
+            Some(json!({"owner_org_id": f.org_b, "name": "Chen ngang"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/systems".into(),
+            Some(json!({"owner_org_id": f.org_a, "name": "Mượn", "operator_org_id": f.unit_b})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/organizations/{}/constituency", f.org_b),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/organizations/{}/constituency", f.org_b),
+            Some(json!({"kind": "domain", "value": "chiem.example.vn"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/constituency/{}", b.constituency_entry),
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/constituency/{}", b.constituency_entry),
+            None,
+        ),
+        (Method::GET, "/api/v1/constituency/conflicts".into(), None),
         (
             Method::GET,
             format!("/api/v1/organizations/{}/profile", f.org_b),
@@ -208,6 +272,55 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
             format!("/tokens/{}/revoke", b.token),
             vec![("confirm", "yes".into())],
         ),
+        (Method::GET, format!("/systems/{}", b.system), vec![]),
+        (Method::GET, format!("/systems/{}/edit", b.system), vec![]),
+        (
+            Method::POST,
+            format!("/systems/{}/edit", b.system),
+            vec![
+                ("name", "bị đổi".into()),
+                ("owner_org_id", f.org_a.to_string()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/systems/{}/delete", b.system),
+            vec![("confirm", "yes".into())],
+        ),
+        (
+            Method::POST,
+            "/systems".into(),
+            vec![
+                ("name", "Chen ngang".into()),
+                ("owner_org_id", f.org_b.to_string()),
+            ],
+        ),
+        (
+            Method::GET,
+            format!("/orgs/{}/constituency", f.org_b),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/orgs/{}/constituency", f.org_b),
+            vec![
+                ("kind", "domain".into()),
+                ("value", "chiem.example.vn".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/orgs/{}/constituency/import", f.org_b),
+            vec![
+                ("csv", "so-b,domain,chiem.example.vn".into()),
+                ("mode", "import".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/constituency/{}/delete", b.constituency_entry),
+            vec![("confirm", "yes".into())],
+        ),
         (Method::GET, format!("/orgs/{}/profile", f.org_b), vec![]),
         (
             Method::POST,
@@ -277,6 +390,9 @@ async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
         &format!("/api/v1/memberships?org={}", f.org_b),
         &format!("/api/v1/organizations?parent={}", f.org_b),
         "/api/v1/organizations?q=so-b",
+        "/api/v1/systems",
+        &format!("/api/v1/systems?owner={}", f.org_b),
+        "/api/v1/systems?q=so-b",
     ] {
         let (s, page) = app.get_json(path, &f.officer_a.2).await;
         assert_eq!(s, 200, "{path}");
@@ -333,7 +449,14 @@ async fn an_officer_of_a_reaches_no_page_of_b() {
             "{method} {path} leaked"
         );
     }
-    for path in ["/orgs", "/users", "/", "/orgs?q=so-b"] {
+    for path in [
+        "/orgs",
+        "/users",
+        "/",
+        "/orgs?q=so-b",
+        "/systems",
+        "/systems?q=so-b",
+    ] {
         let r = s.get(path).await;
         assert_eq!(r.status, 200, "{path}");
         assert!(!leaks(&r.body, &f), "{path} leaked B");

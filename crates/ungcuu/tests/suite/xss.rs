@@ -11,6 +11,16 @@ async fn payloads_in_every_text_field_stay_inert_on_every_page() {
     let t = &f.admin.2;
     let s = WebSession::new(&app.url);
     assert_eq!(s.login(&f.admin.0, PASSWORD).await.status, 303);
+    // Every XSS organisation's domain below nests in this one: the conflicts list names them.
+    let (st, _) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/organizations/{}/constituency", f.org_a),
+            t,
+            &json!({"kind": "domain", "value": "example.vn"}),
+        )
+        .await;
+    assert_eq!(st, 201);
     for (i, p) in XSS_CORPUS.iter().enumerate() {
         let (st, org) = app
             .send_json(Method::POST, "/api/v1/organizations", t, &json!({"slug": format!("xss-{i}"), "name": p, "short_name": p.chars().take(60).collect::<String>(), "kind": "unit", "parent_id": f.org_a}))
@@ -26,6 +36,15 @@ async fn payloads_in_every_text_field_stay_inert_on_every_page() {
             .send_json(Method::POST, "/api/v1/tokens", t, &json!({"label": p}))
             .await;
         assert_eq!(st, 201);
+        let (st, _) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/organizations/{org_id}/constituency"),
+                t,
+                &json!({"kind": "domain", "value": format!("xss{i}.example.vn"), "note": p}),
+            )
+            .await;
+        assert_eq!(st, 201, "{p}");
         let (_, latest) = app
             .get_json("/api/v1/audit?limit=1&action=token.create", t)
             .await;
@@ -57,6 +76,9 @@ async fn payloads_in_every_text_field_stay_inert_on_every_page() {
             "/audit".into(),
             "/users/new".into(),
             "/orgs/new".into(),
+            format!("/orgs/{org_id}/constituency"),
+            format!("/constituency?q=www.xss{i}.example.vn"),
+            "/constituency".into(),
         ] {
             let r = s.get(&page).await;
             assert_eq!(r.status, 200, "{page}");
@@ -68,6 +90,22 @@ async fn payloads_in_every_text_field_stay_inert_on_every_page() {
             r.body.contains("&lt;") || r.body.contains("&#") || !p.contains('<'),
             "{p} not rendered at all"
         );
+    }
+    // The payload as a lookup, an entry and an import file, refused and shown back.
+    for p in XSS_CORPUS {
+        let r = s.get(&format!("/constituency?q={}", urlenc(p))).await;
+        assert_inert(&r.body, p, "constituency lookup");
+        let page = format!("/orgs/{}/constituency", f.org_a);
+        s.get(&page).await;
+        let r = s
+            .post(&page, &[("kind", "domain"), ("value", p), ("note", p)])
+            .await;
+        assert_eq!(r.status, 422, "{p}");
+        assert_inert(&r.body, p, "constituency entry form");
+        let r = s
+            .post(&format!("{page}/import"), &[("csv", p), ("mode", "check")])
+            .await;
+        assert_inert(&r.body, p, "constituency import form");
     }
     // The payload as a search query, a login e-mail and a "next" link.
     for p in XSS_CORPUS {
@@ -193,5 +231,81 @@ async fn payloads_in_profiles_focal_points_and_the_team_stay_inert() {
         o.login(&f.officer_a.0, PASSWORD).await;
         let r = o.get("/notifications").await;
         assert_inert(&r.body, p, "member notifications");
+    }
+}
+
+#[tokio::test]
+async fn payloads_in_information_system_fields_stay_inert_on_every_systems_page() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let t = &f.admin.2;
+    let s = WebSession::new(&app.url);
+    assert_eq!(s.login(&f.admin.0, PASSWORD).await.status, 303);
+    let quote = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
+    for (i, p) in XSS_CORPUS.iter().enumerate() {
+        // `|` and `;` separate software items in the CSV, so software fields refuse them.
+        let sw = p.replace(['|', ';'], "");
+        let (st, sys) = app
+            .send_json(Method::POST, "/api/v1/systems", t, &json!({
+                "owner_org_id": f.org_a, "name": p, "purpose": p, "security_provider": p,
+                "connectivity_provider": p, "security_level": 3, "level_status": "approved",
+                "approval_decision_no": p, "approval_date": "2025-01-01", "os": p, "os_version": p,
+                "software": [{"vendor": sw, "product": sw, "version": sw}],
+                "domains": [format!("xss{i}.example.vn")]
+            }))
+            .await;
+        assert_eq!(st, 201, "{p}: {sys}");
+        let id = sys["id"].as_str().unwrap();
+        for page in [
+            "/systems".to_string(),
+            format!("/systems?q={}", urlenc(p)),
+            format!("/systems?owner={}", f.org_a),
+            format!("/systems/{id}"),
+            format!("/systems/{id}/edit"),
+            "/systems/new".into(),
+            "/systems/import".into(),
+        ] {
+            let r = s.get(&page).await;
+            assert_eq!(r.status, 200, "{page}");
+            assert_inert(&r.body, p, &page);
+        }
+        // A refused form and a refused import show the payload back, escaped.
+        let r = s
+            .post(
+                "/systems",
+                &[
+                    ("name", p),
+                    ("owner_org_id", &f.org_a.to_string()),
+                    ("purpose", p),
+                    ("ips", p),
+                    ("domains", p),
+                    ("hostnames", p),
+                    ("software", p),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{p}");
+        assert_inert(&r.body, p, "system form");
+        let csv = format!(
+            "owner_slug,name,domains,ips,{}\nso-a,{},{},{},x\n",
+            quote(p),
+            quote(p),
+            quote(p),
+            quote(p)
+        );
+        let (st, page) =
+            crate::systems::post_multipart(&app, &s, "/systems/import", csv.as_bytes(), "").await;
+        assert_eq!(st, 422, "{p}");
+        assert_inert(&page, p, "import report (header)");
+        let csv = format!(
+            "owner_slug,name,domains,ips\nso-a,{},{},{}\n",
+            quote(p),
+            quote(p),
+            quote(p)
+        );
+        let (st, page) =
+            crate::systems::post_multipart(&app, &s, "/systems/import", csv.as_bytes(), "").await;
+        assert_eq!(st, 422, "{p}");
+        assert_inert(&page, p, "import report (rows)");
     }
 }
