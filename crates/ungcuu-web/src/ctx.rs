@@ -192,6 +192,17 @@ impl Ctx {
             .is_some_and(|x| a.principal.can_everywhere(x))
     }
 
+    /// Whether to offer the response team page: those who manage or convene it, and responders.
+    pub fn sees_team(&self) -> bool {
+        self.can_somewhere("roster.manage")
+            || self.can_somewhere("team.convene")
+            || self.auth.as_ref().is_some_and(|a| {
+                a.memberships
+                    .iter()
+                    .any(|m| m.role == ungcuu_domain::Role::Responder)
+            })
+    }
+
     /// Unread notifications of the signed-in person.
     pub fn unread(&self) -> i64 {
         self.auth.as_ref().map(|a| a.unread).unwrap_or(0)

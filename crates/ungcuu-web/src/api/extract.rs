@@ -91,17 +91,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             problem(&ctx, status, &e.body_text(), vec![])
         })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
-        match T::deserialize(&mut de).and_then(|v| de.end().map(|_| v)) {
+        // The path tracker names the field even for a value of the wrong type ("expected u8"),
+        // whose message alone does not.
+        let parsed = serde_path_to_error::deserialize::<_, T>(&mut de);
+        match parsed {
+            // Trailing bytes after the value make the body invalid JSON.
+            Ok(_) if de.end().is_err() => Err(problem(
+                &ctx,
+                StatusCode::BAD_REQUEST,
+                "The body is not valid JSON.",
+                vec![],
+            )),
             Ok(v) => Ok(ApiJson(v)),
-            Err(e) if e.is_syntax() || e.is_eof() => Err(problem(
+            Err(e) if e.inner().is_syntax() || e.inner().is_eof() => Err(problem(
                 &ctx,
                 StatusCode::BAD_REQUEST,
                 "The body is not valid JSON.",
                 vec![],
             )),
             Err(e) => {
-                let msg = e.to_string();
-                let field = field_of(&msg).unwrap_or_else(|| "body".to_string());
+                let msg = e.inner().to_string();
+                let path = e.path().to_string();
+                // The path names the field (also for an unknown one); at the top level a missing
+                // field is only named inside the message.
+                let field = if path != "." {
+                    path
+                } else {
+                    field_of(&msg).unwrap_or_else(|| "body".to_string())
+                };
                 Err(problem(
                     &ctx,
                     StatusCode::UNPROCESSABLE_ENTITY,

@@ -117,6 +117,33 @@ pub struct FieldProblem {
 
 /// Routes of the API and its description.
 pub fn router() -> Router<State> {
+    api_routes().layer(axum::middleware::from_fn(problems_only))
+}
+
+/// Every API error is problem details: axum's own rejections (a malformed query string, a bad
+/// path parameter) answer in plain text, so they are rewritten here, keeping their status.
+async fn problems_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let ctx = req.extensions().get::<Ctx>().cloned();
+    let res = next.run(req).await;
+    let plain = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    let status = res.status();
+    match ctx {
+        Some(ctx) if plain && status.is_client_error() => {
+            let body = axum::body::to_bytes(res.into_body(), 64 * 1024)
+                .await
+                .unwrap_or_default();
+            let detail = String::from_utf8_lossy(&body).to_string();
+            problem(&ctx, status, &detail, vec![])
+        }
+        _ => res,
+    }
+}
+
+fn api_routes() -> Router<State> {
     Router::new()
         .route("/api/v1/me", get(me))
         .route("/api/v1/organizations", get(list_orgs).post(create_org))

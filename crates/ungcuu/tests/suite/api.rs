@@ -307,3 +307,53 @@ async fn unknown_pages_are_localised_404s() {
         .unwrap();
     assert!(r.text().await.unwrap().contains("Not found"));
 }
+
+#[tokio::test]
+async fn malformed_queries_and_mistyped_fields_are_problem_details_naming_the_field() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let r = app
+        .api(
+            Method::GET,
+            "/api/v1/organizations?parent=not-a-uuid",
+            &f.admin.2,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/problem+json")
+    );
+    let (s, b) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/users",
+            &f.admin.2,
+            &json!({"email": "x@test.vn", "name": "X", "org_id": f.org_a, "role": 7}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(b["errors"][0]["field"], "role", "{b}");
+    let (s, b) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/grants",
+            &f.admin.2,
+            &json!({"object_type": "organization", "object_id": "nope", "access": "read"}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(b["errors"][0]["field"], "object_id", "{b}");
+    let r = app
+        .api(Method::POST, "/api/v1/tokens", &f.admin.2)
+        .header("content-type", "application/json")
+        .body("{\"label\": \"a\"} trailing")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
