@@ -75,6 +75,9 @@ async fn screenshots_of_the_main_pages() {
         ("16-notifications", "/notifications".into()),
         ("17-settings", "/settings".into()),
         ("18-mfa", "/profile".into()),
+        ("19-systems", "/systems".into()),
+        ("20-constituency", "/constituency?q=203.0.113.10".into()),
+        ("21-org-constituency", format!("/orgs/{org}/constituency")),
     ] {
         b.goto(&format!("{}{path}", app.url)).await.unwrap();
         let p = b.keep_screenshot(name).await.unwrap();
