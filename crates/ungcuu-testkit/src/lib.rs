@@ -1,6 +1,7 @@
 //! Test harness: [`spawn_app`] starts the whole application on a free port against a fresh
 //! database of the backend under test, with typed helpers for the API and for pages.
 
+pub mod browsing;
 pub mod smtp;
 pub mod webdriver;
 

@@ -1,52 +1,10 @@
 //! A person at a real browser (headless Chromium): sign in, switch language, create an
 //! organisation and a user, sign out. A screenshot is kept when a step fails.
 
-use std::io::Write as _;
 use std::time::Duration;
+use ungcuu_testkit::browsing::{browser_or_skip, check, sign_in, step};
 use ungcuu_testkit::webdriver::Browser;
 use ungcuu_testkit::{PASSWORD, spawn_app};
-
-fn browser_or_skip() -> bool {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let why = if !Browser::available() {
-        "chromium/chromedriver not installed"
-    } else if std::env::var("UNGCUU_SKIP_BROWSER").is_ok_and(|v| v == "1") {
-        "UNGCUU_SKIP_BROWSER=1"
-    } else {
-        return true;
-    };
-    assert!(!ci, "{why}, and CI=true forbids skipping browser tests");
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n=== SKIPPED: {why} (browser test) ===\n"
-    );
-    false
-}
-
-async fn step<T, E: std::fmt::Display>(b: &Browser, name: &str, r: Result<T, E>) -> T {
-    match r {
-        Ok(v) => v,
-        Err(e) => {
-            let shot = b
-                .keep_screenshot(name)
-                .await
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            panic!("browser step {name} failed: {e}; screenshot: {shot}");
-        }
-    }
-}
-
-async fn check(b: &Browser, name: &str, ok: bool, what: &str) {
-    if !ok {
-        let shot = b
-            .keep_screenshot(name)
-            .await
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        panic!("browser check {name} failed: {what}; screenshot: {shot}");
-    }
-}
 
 #[tokio::test]
 async fn a_person_signs_in_switches_language_creates_an_organisation_and_a_user_and_signs_out() {
@@ -316,16 +274,6 @@ async fn a_person_turns_on_two_step_verification_and_signs_in_with_a_code() {
     let name = user.text().await.unwrap_or_default();
     check(&b, "name", name.contains("officer-a@test.vn"), &name).await;
     let _ = b.close().await;
-}
-
-async fn sign_in(b: &Browser, url: &str, email: &str) -> ungcuu_testkit::webdriver::Result<()> {
-    b.goto(&format!("{url}/login")).await?;
-    b.wait_for("#email", Duration::from_secs(10))
-        .await?
-        .send_keys(email)
-        .await?;
-    b.find("#password").await?.send_keys(PASSWORD).await?;
-    b.find("#login-submit").await?.click().await
 }
 
 #[tokio::test]

@@ -1,43 +1,12 @@
 //! A person at a real browser (headless Chromium) looks up an IP and reads who is responsible.
 //! A screenshot is kept when a step fails.
 
-use std::io::Write as _;
 use std::time::Duration;
 use ungcuu_core::Actor;
 use ungcuu_core::constituency::{self as cs, NewEntry};
+use ungcuu_testkit::browsing::{browser_or_skip, step};
 use ungcuu_testkit::webdriver::Browser;
 use ungcuu_testkit::{PASSWORD, spawn_app};
-
-fn browser_or_skip() -> bool {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let why = if !Browser::available() {
-        "chromium/chromedriver not installed"
-    } else if std::env::var("UNGCUU_SKIP_BROWSER").is_ok_and(|v| v == "1") {
-        "UNGCUU_SKIP_BROWSER=1"
-    } else {
-        return true;
-    };
-    assert!(!ci, "{why}, and CI=true forbids skipping browser tests");
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n=== SKIPPED: {why} (browser test) ===\n"
-    );
-    false
-}
-
-async fn step<T, E: std::fmt::Display>(b: &Browser, name: &str, r: Result<T, E>) -> T {
-    match r {
-        Ok(v) => v,
-        Err(e) => {
-            let shot = b
-                .keep_screenshot(name)
-                .await
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            panic!("browser step {name} failed: {e}; screenshot: {shot}");
-        }
-    }
-}
 
 #[tokio::test]
 async fn a_person_looks_up_an_ip_and_reads_who_is_responsible() {

@@ -1,52 +1,10 @@
 //! A person at a real browser (headless Chromium) adds an information system to the registry
 //! and finds it in the list. A screenshot is kept when a step fails.
 
-use std::io::Write as _;
 use std::time::Duration;
+use ungcuu_testkit::browsing::{browser_or_skip, check, step};
 use ungcuu_testkit::webdriver::Browser;
 use ungcuu_testkit::{PASSWORD, spawn_app};
-
-fn browser_or_skip() -> bool {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let why = if !Browser::available() {
-        "chromium/chromedriver not installed"
-    } else if std::env::var("UNGCUU_SKIP_BROWSER").is_ok_and(|v| v == "1") {
-        "UNGCUU_SKIP_BROWSER=1"
-    } else {
-        return true;
-    };
-    assert!(!ci, "{why}, and CI=true forbids skipping browser tests");
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n=== SKIPPED: {why} (browser test) ===\n"
-    );
-    false
-}
-
-async fn step<T, E: std::fmt::Display>(b: &Browser, name: &str, r: Result<T, E>) -> T {
-    match r {
-        Ok(v) => v,
-        Err(e) => {
-            let shot = b
-                .keep_screenshot(name)
-                .await
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            panic!("browser step {name} failed: {e}; screenshot: {shot}");
-        }
-    }
-}
-
-async fn check(b: &Browser, name: &str, ok: bool, what: &str) {
-    if !ok {
-        let shot = b
-            .keep_screenshot(name)
-            .await
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        panic!("browser check {name} failed: {what}; screenshot: {shot}");
-    }
-}
 
 #[tokio::test]
 async fn an_officer_adds_a_system_and_finds_it_in_the_registry() {
