@@ -68,7 +68,13 @@ async fn screenshots_of_the_main_pages() {
         ("09-audit", "/audit".into()),
         ("10-profile", "/profile".into()),
         ("11-api-docs", "/api/docs".into()),
-        ("12-not-found", "/nowhere".into()), ("13-profile", format!("/orgs/{org}/profile")), ("14-directory", "/directory".into()), ("15-team", "/team".into()), ("16-notifications", "/notifications".into()), ("17-settings", "/settings".into()), ("18-mfa", "/profile".into()),
+        ("12-not-found", "/nowhere".into()),
+        ("13-profile", format!("/orgs/{org}/profile")),
+        ("14-directory", "/directory".into()),
+        ("15-team", "/team".into()),
+        ("16-notifications", "/notifications".into()),
+        ("17-settings", "/settings".into()),
+        ("18-mfa", "/profile".into()),
     ] {
         b.goto(&format!("{}{path}", app.url)).await.unwrap();
         let p = b.keep_screenshot(name).await.unwrap();
