@@ -284,7 +284,7 @@ pub fn constituency_bench(o: &Options) -> Result<(), String> {
             .and_then(|p| index.lookup(&p.query).map(|h| h.claim.org))
             .is_some()
     });
-    let (base, _) = time_runs(o.runs, &baseline_keys, |k| exact.get(k).is_some());
+    let (base, _) = time_runs(o.runs, &baseline_keys, |k| exact.contains_key(k));
     let (ips, hosts): (Vec<Query>, Vec<Query>) =
         qs.iter().cloned().partition(|q| matches!(q, Query::Ip(_)));
     let (t_ips, _) = time_runs(o.runs, &ips, |q| index.lookup(q).is_some());
