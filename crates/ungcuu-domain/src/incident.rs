@@ -799,10 +799,10 @@ pub const NOTIFIED: &[(&str, &str)] = &[
 
 /// (code, label key) of "Các dịch vụ có trên hệ thống".
 pub const SERVICES: &[(&str, &str)] = &[
-    ("web", "system.service.web"),
-    ("mail", "system.service.mail"),
-    ("database", "system.service.database"),
-    ("other", "system.service.other"),
+    ("web", "incident.report.service.web"),
+    ("mail", "incident.report.service.mail"),
+    ("database", "incident.report.service.database"),
+    ("other", "incident.report.service.other"),
 ];
 
 /// (code, label key) of "Các biện pháp an toàn thông tin đã triển khai".
