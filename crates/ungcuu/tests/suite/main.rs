@@ -8,6 +8,7 @@ mod auth;
 mod backup;
 mod browser;
 mod cli;
+mod incidents;
 mod jobs_mail;
 mod limits;
 mod matrix;
