@@ -855,3 +855,30 @@ async fn the_demo_incidents_load_once_in_their_states() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_incident_endpoints() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for p in [
+        "/api/v1/incidents",
+        "/api/v1/incidents/{id}",
+        "/api/v1/incidents/{id}/transitions",
+        "/api/v1/incidents/{id}/severity",
+        "/api/v1/incidents/{id}/comments",
+        "/api/v1/incidents/{id}/timeline",
+        "/api/v1/incidents/{id}/review",
+        "/api/v1/settings/severity-rules",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "{p} missing from OpenAPI");
+    }
+    assert!(doc["components"]["schemas"].get("IncidentCreate").is_some());
+}
