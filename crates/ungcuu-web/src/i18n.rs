@@ -1890,7 +1890,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("incident.steps", "Chuyển bước xử lý", "Next steps"),
     (
         "incident.no_steps",
-        "Bạn không có bước xử lý nào để thực hiện ở bước này.",
+        "Hiện không có bước xử lý nào bạn có thể thực hiện.",
         "There is no step for you to take now.",
     ),
     (

@@ -57,21 +57,6 @@ async fn screenshots_of_the_main_pages() {
         )
         .await;
     let org = orgs["items"][0]["id"].as_str().unwrap().to_string();
-    let serious = ungcuu_store::incidents::IncidentFilter {
-        q: Some("ma hoa".into()),
-        ..Default::default()
-    };
-    let incident = ungcuu_core::incidents::list(
-        &app.core,
-        &ungcuu_core::Actor::cli(),
-        serious,
-        None,
-        Some(1),
-    )
-    .await
-    .unwrap()
-    .items[0]
-        .id;
     for (name, path) in [
         ("02-home", "/".to_string()),
         ("03-orgs", "/orgs".into()),
@@ -90,9 +75,6 @@ async fn screenshots_of_the_main_pages() {
         ("16-notifications", "/notifications".into()),
         ("17-settings", "/settings".into()),
         ("18-mfa", "/profile".into()),
-        ("30-incidents", "/incidents".into()),
-        ("31-incident-new", "/incidents/new".into()),
-        ("32-incident", format!("/incidents/{incident}")),
     ] {
         b.goto(&format!("{}{path}", app.url)).await.unwrap();
         let p = b.keep_screenshot(name).await.unwrap();
