@@ -426,5 +426,6 @@ pub async fn load(core: &Core) -> Result<DemoLoad> {
     crate::network::load_demo(core).await?;
     crate::constituency::load_demo(core).await?;
     crate::systems::load_demo(core).await?;
+    crate::incidents::load_demo(core).await?;
     Ok(out)
 }

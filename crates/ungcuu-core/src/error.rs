@@ -15,6 +15,10 @@ pub enum CoreError {
     /// The object exists but the person may not do this to it.
     #[error("forbidden")]
     Forbidden,
+    /// Like [`CoreError::Forbidden`], with the translation key of a message saying why (who
+    /// may do it instead).
+    #[error("forbidden: {0}")]
+    ForbiddenWith(&'static str),
     /// No such object, or one the person may not see (the two look the same on purpose).
     #[error("not found")]
     NotFound,

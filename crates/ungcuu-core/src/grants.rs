@@ -19,6 +19,10 @@ async fn owner_of(core: &Core, object_type: &str, object_id: Uuid) -> Result<Uui
             .await?
             .map(|o| o.id)
             .ok_or(CoreError::field("object_id", "err.object_missing")),
+        crate::incidents::OBJECT => ungcuu_store::incidents::get(&mut c, object_id)
+            .await?
+            .map(|i| i.owner.id)
+            .ok_or(CoreError::field("object_id", "err.object_missing")),
         _ => Err(CoreError::field("object_type", "err.object_type")),
     }
 }

@@ -9,6 +9,7 @@ pub mod constituency;
 pub mod demo;
 pub mod error;
 pub mod grants;
+pub mod incidents;
 pub mod jobs;
 pub mod links;
 pub mod mail;

@@ -43,6 +43,17 @@ pub enum Action {
     SystemAppraise,
     /// Approve a system's security level (the owner's approver).
     SystemApprove,
+    /// See an organisation's incidents, their reports and timelines.
+    IncidentRead,
+    /// Report an incident (Mẫu 03) for an organisation.
+    IncidentReport,
+    /// Drive the response of an organisation's incidents: the operator's steps, comments,
+    /// timeline, classification, review.
+    IncidentHandle,
+    /// Approve or send back the response option the operator proposes (the owner's leader).
+    IncidentApprove,
+    /// Coordinate: reject, mark duplicate or merged, close, override severity, set the rules.
+    IncidentCoordinate,
 }
 
 impl Action {
@@ -63,6 +74,11 @@ impl Action {
         Action::SystemManage,
         Action::SystemAppraise,
         Action::SystemApprove,
+        Action::IncidentRead,
+        Action::IncidentReport,
+        Action::IncidentHandle,
+        Action::IncidentApprove,
+        Action::IncidentCoordinate,
     ];
 
     /// Stable name.
@@ -83,6 +99,11 @@ impl Action {
             Action::SystemManage => "system.manage",
             Action::SystemAppraise => "system.appraise",
             Action::SystemApprove => "system.approve",
+            Action::IncidentRead => "incident.read",
+            Action::IncidentReport => "incident.report",
+            Action::IncidentHandle => "incident.handle",
+            Action::IncidentApprove => "incident.approve",
+            Action::IncidentCoordinate => "incident.coordinate",
         }
     }
 }
@@ -138,6 +159,11 @@ pub const TABLE: &[Rule] = &[
             ConstituencyManage,
             SystemManage,
             SystemAppraise,
+            IncidentRead,
+            IncidentReport,
+            IncidentHandle,
+            IncidentApprove,
+            IncidentCoordinate,
         ],
     },
     Rule {
@@ -149,22 +175,32 @@ pub const TABLE: &[Rule] = &[
             ProfileUpdate,
             ConstituencyManage,
             SystemManage,
+            IncidentRead,
+            IncidentReport,
+            IncidentHandle,
         ],
     },
     Rule {
         role: Role::Approver,
         reach: Reach::Subtree,
-        actions: &[OrgRead, UserRead, SystemManage, SystemApprove],
+        actions: &[
+            OrgRead,
+            UserRead,
+            SystemManage,
+            SystemApprove,
+            IncidentRead,
+            IncidentApprove,
+        ],
     },
     Rule {
         role: Role::Responder,
         reach: Reach::Own,
-        actions: &[OrgRead],
+        actions: &[OrgRead, IncidentRead],
     },
     Rule {
         role: Role::Steering,
         reach: Reach::ProvinceWhenHeldIn(&[OrgKind::Steering]),
-        actions: &[OrgRead, TeamConvene],
+        actions: &[OrgRead, TeamConvene, IncidentRead],
     },
     Rule {
         role: Role::Finance,
@@ -174,7 +210,7 @@ pub const TABLE: &[Rule] = &[
     Rule {
         role: Role::Viewer,
         reach: Reach::Own,
-        actions: &[OrgRead],
+        actions: &[OrgRead, IncidentRead],
     },
 ];
 

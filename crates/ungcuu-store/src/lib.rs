@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod constituency;
 pub mod grants;
+pub mod incidents;
 pub mod jobs;
 pub mod network;
 pub mod orgs;

@@ -49,6 +49,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "constituency",
         sql: include_str!("../migrations/sqlite/0006_constituency.sql"),
     },
+    Migration {
+        version: 7,
+        name: "incidents",
+        sql: include_str!("../migrations/sqlite/0007_incidents.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -82,6 +87,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 6,
         name: "constituency",
         sql: include_str!("../migrations/postgres/0006_constituency.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "incidents",
+        sql: include_str!("../migrations/postgres/0007_incidents.sql"),
     },
 ];
 

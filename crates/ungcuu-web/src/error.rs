@@ -66,6 +66,9 @@ pub fn core_page(ctx: &Ctx, e: CoreError) -> Response {
     match e {
         CoreError::Unauthenticated => Redirect::to("/login").into_response(),
         CoreError::Forbidden => page(ctx, StatusCode::FORBIDDEN),
+        CoreError::ForbiddenWith(key) => {
+            page_with(ctx, StatusCode::FORBIDDEN, "error.403.title", key)
+        }
         CoreError::NotFound | CoreError::Gone => page(ctx, StatusCode::NOT_FOUND),
         CoreError::Invalid(_) | CoreError::Locked(_) => page(ctx, StatusCode::BAD_REQUEST),
         CoreError::Store(ref s) if is_unavailable(s) => {
@@ -132,6 +135,7 @@ pub fn core_problem(ctx: &Ctx, e: CoreError) -> Response {
         CoreError::Forbidden => {
             problem(ctx, StatusCode::FORBIDDEN, ctx.t("error.403.body"), vec![])
         }
+        CoreError::ForbiddenWith(key) => problem(ctx, StatusCode::FORBIDDEN, ctx.t(key), vec![]),
         CoreError::NotFound | CoreError::Gone => {
             problem(ctx, StatusCode::NOT_FOUND, ctx.t("error.404.body"), vec![])
         }

@@ -5,6 +5,7 @@ pub(crate) mod constituency;
 mod docs;
 pub mod dto;
 pub mod extract;
+pub(crate) mod incidents;
 mod network;
 pub(crate) mod systems;
 
@@ -92,6 +93,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(network::NetworkDoc::openapi());
     doc.merge(constituency::ConstituencyDoc::openapi());
     doc.merge(systems::SystemsDoc::openapi());
+    doc.merge(incidents::IncidentsDoc::openapi());
     doc
 }
 
@@ -197,6 +199,7 @@ fn api_routes() -> Router<State> {
         .route("/api/v1/mail/test", post(mail_test))
         .merge(constituency::router())
         .merge(systems::router())
+        .merge(incidents::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

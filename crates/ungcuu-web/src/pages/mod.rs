@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod constituency;
 mod home;
+mod incidents;
 mod links;
 mod mfa;
 mod network;
@@ -33,6 +34,7 @@ pub fn router() -> Router<State> {
         .merge(users::router())
         .merge(audit::router())
         .merge(constituency::router())
+        .merge(incidents::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

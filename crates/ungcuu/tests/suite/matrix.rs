@@ -13,6 +13,7 @@ struct OfB {
     grant: String,
     constituency_entry: String,
     system: String,
+    incident: String,
 }
 
 async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
@@ -39,12 +40,22 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
         .send_json(Method::POST, "/api/v1/systems", &f.admin.2, &json!({"owner_org_id": f.org_b, "name": "Hệ thống của Tổ chức so-b", "security_level": 2, "ips": ["198.51.100.7"], "domains": ["sob.example.vn"]}))
         .await;
     assert_eq!(s, 201, "{sys}");
+    let (s, i) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/incidents",
+            &f.officer_b.2,
+            &crate::incidents::report_body(f.org_b, "Sự cố của Sở B"),
+        )
+        .await;
+    assert_eq!(s, 201, "{i}");
     OfB {
         membership,
         token,
         grant: g["id"].as_str().unwrap().to_string(),
         constituency_entry: e["id"].as_str().unwrap().to_string(),
         system: sys["id"].as_str().unwrap().to_string(),
+        incident: i["id"].as_str().unwrap().to_string(),
     }
 }
 
@@ -220,6 +231,56 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             "/api/v1/team/convenings".into(),
             Some(json!({"reason": "x"})),
         ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}", b.incident),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/incidents/{}", b.incident),
+            Some(json!({"tlp": "RED"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/transitions", b.incident),
+            Some(json!({"to": "verifying"})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/incidents/{}/severity", b.incident),
+            Some(json!({"severity": "serious", "reason": "x"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}/timeline", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/comments", b.incident),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/timeline", b.incident),
+            Some(json!({"text": "x", "happened_at": "2026-01-01T00:00:00Z"})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/incidents/{}/review", b.incident),
+            Some(json!({"root_cause": "x", "lessons": "x", "measures": "x"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/incidents".into(),
+            Some(crate::incidents::report_body(f.org_b, "x")),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/settings/severity-rules".into(),
+            Some(json!({"rules": []})),
+        ),
     ]
 }
 
@@ -346,6 +407,36 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
             "/team/convene".into(),
             vec![("reason", "x".into())],
         ),
+        (Method::GET, format!("/incidents/{}", b.incident), vec![]),
+        (
+            Method::POST,
+            format!("/incidents/{}/transition", b.incident),
+            vec![("to", "verifying".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/notes", b.incident),
+            vec![("comment", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/classify", b.incident),
+            vec![("tlp", "RED".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/severity", b.incident),
+            vec![("severity", "serious".into()), ("reason", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/review", b.incident),
+            vec![
+                ("root_cause", "x".into()),
+                ("lessons", "x".into()),
+                ("measures", "x".into()),
+            ],
+        ),
     ]
 }
 
@@ -393,6 +484,9 @@ async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
         "/api/v1/systems",
         &format!("/api/v1/systems?owner={}", f.org_b),
         "/api/v1/systems?q=so-b",
+        "/api/v1/incidents",
+        "/api/v1/incidents?q=su%20co",
+        &format!("/api/v1/incidents?org={}", f.org_b),
     ] {
         let (s, page) = app.get_json(path, &f.officer_a.2).await;
         assert_eq!(s, 200, "{path}");
@@ -456,6 +550,8 @@ async fn an_officer_of_a_reaches_no_page_of_b() {
         "/orgs?q=so-b",
         "/systems",
         "/systems?q=so-b",
+        "/incidents",
+        "/incidents?q=su%20co",
     ] {
         let r = s.get(path).await;
         assert_eq!(r.status, 200, "{path}");
@@ -572,4 +668,114 @@ async fn the_coordinator_sees_the_whole_province_and_an_officer_sees_its_subtree
     let mut ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
     ids.sort();
     assert_eq!(ids, expected);
+}
+
+#[tokio::test]
+async fn a_grant_opens_one_incident_to_a_supporting_organisation() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let (_, i) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/incidents",
+            &f.officer_b.2,
+            &crate::incidents::report_body(f.org_b, "Sự cố cần hỗ trợ"),
+        )
+        .await;
+    let id = i["id"].as_str().unwrap().to_string();
+    let (_, other) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/incidents",
+            &f.officer_b.2,
+            &crate::incidents::report_body(f.org_b, "Sự cố khác của B"),
+        )
+        .await;
+    let path = format!("/api/v1/incidents/{id}");
+    assert_eq!(app.get_json(&path, &f.officer_a.2).await.0, 404);
+    // The owner's officer cannot open it; the coordinator can.
+    let grant = json!({"object_type": "incident", "object_id": id, "grantee_org_id": f.org_a, "access": "read"});
+    let (s, _) = app
+        .send_json(Method::POST, "/api/v1/grants", &f.officer_b.2, &grant)
+        .await;
+    assert_eq!(s, 403);
+    let (s, g) = app
+        .send_json(Method::POST, "/api/v1/grants", &f.coordinator.2, &grant)
+        .await;
+    assert_eq!(s, 201, "{g}");
+    let (s, seen) = app.get_json(&path, &f.officer_a.2).await;
+    assert_eq!(s, 200);
+    assert_eq!(seen["title"], "Sự cố cần hỗ trợ");
+    assert_eq!(seen["available_transitions"], json!([]));
+    let (_, list) = app.get_json("/api/v1/incidents", &f.officer_a.2).await;
+    let titles: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Sự cố cần hỗ trợ"], "only the granted incident");
+    assert_eq!(
+        app.get_json(
+            &format!("/api/v1/incidents/{}", other["id"].as_str().unwrap()),
+            &f.officer_a.2
+        )
+        .await
+        .0,
+        404
+    );
+    // Read access neither moves the incident nor comments on it.
+    let (s, _) = app
+        .send_json(
+            Method::POST,
+            &format!("{path}/transitions"),
+            &f.officer_a.2,
+            &json!({"to": "verifying"}),
+        )
+        .await;
+    assert_eq!(s, 403);
+    let note = json!({"text": "Đội ứng cứu sẽ hỗ trợ"});
+    let (s, _) = app
+        .send_json(
+            Method::POST,
+            &format!("{path}/comments"),
+            &f.officer_a.2,
+            &note,
+        )
+        .await;
+    assert_eq!(s, 403);
+    // Write access lets the supporting organisation add to the timeline.
+    let (s, _) = app
+        .send_json(Method::POST, "/api/v1/grants", &f.coordinator.2, &json!({"object_type": "incident", "object_id": id, "grantee_org_id": f.org_a, "access": "write"}))
+        .await;
+    assert_eq!(s, 201);
+    let (s, _) = app
+        .send_json(
+            Method::POST,
+            &format!("{path}/comments"),
+            &f.officer_a.2,
+            &note,
+        )
+        .await;
+    assert_eq!(s, 201);
+    // Withdrawn, both close at once.
+    let (_, grants) = app
+        .get_json(
+            &format!("/api/v1/grants?object_type=incident&object_id={id}"),
+            &f.coordinator.2,
+        )
+        .await;
+    for g in grants.as_array().unwrap() {
+        let r = app
+            .api(
+                Method::DELETE,
+                &format!("/api/v1/grants/{}", g["id"].as_str().unwrap()),
+                &f.coordinator.2,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+    }
+    assert_eq!(app.get_json(&path, &f.officer_a.2).await.0, 404);
 }

@@ -309,3 +309,106 @@ async fn payloads_in_information_system_fields_stay_inert_on_every_systems_page(
         assert_inert(&page, p, "import report (rows)");
     }
 }
+
+#[tokio::test]
+async fn payloads_in_incident_fields_stay_inert_on_the_queue_and_the_incident_page() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let s = WebSession::new(&app.url);
+    assert_eq!(s.login(&f.coordinator.0, PASSWORD).await.status, 303);
+    let t = &f.coordinator.2;
+    for p in XSS_CORPUS {
+        let line: String = p.chars().take(190).collect();
+        let mut body = crate::incidents::report_body(f.org_a, &line);
+        for k in [
+            "reporter_name",
+            "reporter_address",
+            "contact_name",
+            "contact_title",
+            "operator_name",
+            "owner_body",
+            "system_name",
+            "security_provider",
+            "connectivity_provider",
+            "detection_other",
+            "os_name",
+            "services_other",
+            "measures_other",
+            "attachments_other",
+        ] {
+            body[k] = json!(line);
+        }
+        for k in ["summary", "system_purpose", "requests"] {
+            body[k] = json!(p);
+        }
+        let (st, i) = app
+            .send_json(Method::POST, "/api/v1/incidents", t, &body)
+            .await;
+        assert_eq!(st, 201, "{p}: {i}");
+        let id = i["id"].as_str().unwrap().to_string();
+        let (st, _) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/incidents/{id}/comments"),
+                t,
+                &json!({"text": p}),
+            )
+            .await;
+        assert_eq!(st, 201);
+        let (st, _) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/incidents/{id}/timeline"),
+                t,
+                &json!({"text": p, "happened_at": "2026-01-01T00:00:00Z"}),
+            )
+            .await;
+        assert_eq!(st, 201);
+        let (st, _) = app
+            .send_json(
+                Method::PUT,
+                &format!("/api/v1/incidents/{id}/severity"),
+                t,
+                &json!({"severity": "serious", "reason": p}),
+            )
+            .await;
+        assert_eq!(st, 200);
+        let (st, _) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/incidents/{id}/transitions"),
+                t,
+                &json!({"to": "verifying", "comment": p}),
+            )
+            .await;
+        assert_eq!(st, 200);
+        for page in [
+            "/incidents".to_string(),
+            format!("/incidents?q={}", urlenc(p)),
+            format!("/incidents/{id}"),
+        ] {
+            let r = s.get(&page).await;
+            assert_eq!(r.status, 200, "{page}");
+            assert_inert(&r.body, p, &page);
+        }
+        let r = s.get(&format!("/incidents/{id}")).await;
+        assert!(
+            r.body.contains("&lt;") || r.body.contains("&#") || !p.contains('<'),
+            "{p} not rendered at all"
+        );
+        // A refused form shows the typed values back, escaped.
+        let r = s
+            .post(
+                "/incidents",
+                &[
+                    ("title", &line),
+                    ("summary", p),
+                    ("reporter_name", &line),
+                    ("requests", p),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert_inert(&r.body, p, "incident form");
+    }
+}
