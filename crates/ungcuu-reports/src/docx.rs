@@ -154,7 +154,7 @@ pub fn mau04(f: &Mau04) -> Result<Vec<u8>, Error> {
         run("Số ký hiệu "),
     ];
     runs.extend(text_runs(&or_blank(&f.initial_report_number), BODY));
-    runs.push(run("; Ngày báo cáo: "));
+    runs.push(run("     Ngày báo cáo: "));
     runs.push(run(&v.initial_report_date));
     d.push(para(runs));
     d.section("THÔNG TIN CHI TIẾT VỀ HỆ THỐNG BỊ SỰ CỐ");

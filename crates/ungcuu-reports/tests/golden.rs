@@ -414,3 +414,24 @@ fn empty_forms_still_render_with_blanks() {
     docx::mau04(&Mau04::default()).expect("empty Mẫu 04 DOCX");
     docx::mau05(&Mau05::default()).expect("empty Mẫu 05 DOCX");
 }
+
+/// LibreOffice (about 250 MB from Debian) is not installed for this; instead the DOCX must read
+/// back through docx-rs's own parser, and its default font must be Times New Roman.
+#[test]
+fn docx_files_read_back() {
+    for (name, bytes) in [
+        ("Mẫu 03", docx::mau03(&sample::mau03()).unwrap()),
+        ("Mẫu 04", docx::mau04(&sample::mau04()).unwrap()),
+        ("Mẫu 05", docx::mau05(&sample::mau05()).unwrap()),
+    ] {
+        let parsed = docx_rs::read_docx(&bytes);
+        assert!(parsed.is_ok(), "{name}: {:?}", parsed.err());
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let mut styles = String::new();
+        zip.by_name("word/styles.xml")
+            .expect("word/styles.xml")
+            .read_to_string(&mut styles)
+            .unwrap();
+        assert!(styles.contains("Times New Roman"), "{name}: {styles}");
+    }
+}
