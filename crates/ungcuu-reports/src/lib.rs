@@ -6,6 +6,7 @@ pub mod docx;
 pub mod model;
 pub mod pdf;
 pub mod sample;
+pub mod sign;
 mod view;
 
 pub use model::{Mau03, Mau04, Mau05};
