@@ -8,6 +8,7 @@ pub mod backup;
 pub mod constituency;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod grants;
 pub mod incidents;
 pub mod jobs;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod constituency;
 pub mod csv;
+pub mod evidence;
 pub mod incident;
 pub mod org;
 pub mod permissions;

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod constituency;
+pub mod evidence;
 pub mod grants;
 pub mod incidents;
 pub mod jobs;

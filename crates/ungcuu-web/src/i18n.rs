@@ -2445,6 +2445,75 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Tiêu chí bị lặp lại.",
         "This rule appears twice.",
     ),
+    // Evidence and indicators.
+    ("evidence.title", "Chứng cứ", "Evidence"),
+    (
+        "evidence.none",
+        "Chưa có tệp chứng cứ.",
+        "No evidence files yet.",
+    ),
+    ("evidence.file", "Tệp", "File"),
+    ("evidence.name", "Tên tệp", "File name"),
+    ("evidence.size", "Kích thước (byte)", "Size (bytes)"),
+    ("evidence.hashes", "Mã băm", "Hashes"),
+    ("evidence.media_type", "Loại nội dung", "Content type"),
+    ("evidence.description", "Mô tả", "Description"),
+    ("evidence.collected", "Thu thập", "Collected"),
+    (
+        "evidence.collected_where",
+        "Nơi thu thập",
+        "Collected where",
+    ),
+    ("evidence.malicious", "Mẫu mã độc", "Malicious sample"),
+    ("evidence.upload", "Tải lên chứng cứ", "Upload evidence"),
+    ("evidence.download", "Tải xuống", "Download"),
+    ("evidence.custody", "Chuỗi lưu giữ", "Chain of custody"),
+    (
+        "evidence.uploaded",
+        "Đã lưu tệp chứng cứ.",
+        "Evidence file stored.",
+    ),
+    (
+        "evidence.err.too_large",
+        "Tệp vượt quá giới hạn dung lượng cho phép.",
+        "The file is larger than the limit.",
+    ),
+    (
+        "evidence.err.upload",
+        "Tải tệp lên bị gián đoạn.",
+        "The upload was interrupted.",
+    ),
+    (
+        "indicator.title",
+        "Dấu hiệu xâm phạm (IOC)",
+        "Indicators of compromise",
+    ),
+    (
+        "indicator.none",
+        "Chưa có dấu hiệu nào.",
+        "No indicators yet.",
+    ),
+    ("indicator.kind", "Loại", "Kind"),
+    ("indicator.value", "Giá trị", "Value"),
+    ("indicator.seen_in", "Đã gặp trong", "Seen in"),
+    ("indicator.add", "Thêm dấu hiệu", "Add indicator"),
+    (
+        "indicator.extract",
+        "Trích xuất từ văn bản",
+        "Extract from text",
+    ),
+    ("indicator.delete", "Xoá", "Delete"),
+    ("indicator.added", "Đã thêm dấu hiệu.", "Indicators added."),
+    (
+        "indicator.err.kind",
+        "Loại dấu hiệu không hợp lệ.",
+        "Not a known indicator kind.",
+    ),
+    (
+        "indicator.err.value",
+        "Giá trị không đúng với loại dấu hiệu.",
+        "The value is not valid for this kind.",
+    ),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

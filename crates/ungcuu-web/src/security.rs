@@ -11,13 +11,26 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
      font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
+/// The policy of file downloads: [`CSP`] plus `sandbox`.
+pub const SANDBOXED_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'; sandbox";
+
 /// Adds the security headers to every response.
 pub async fn headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // A download that asked for `sandbox` (evidence files) keeps it on top of the policy.
+    let sandbox = h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .is_some_and(|v| v.as_bytes() == b"sandbox");
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
+        if sandbox {
+            HeaderValue::from_static(SANDBOXED_CSP)
+        } else {
+            HeaderValue::from_static(CSP)
+        },
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -4,6 +4,7 @@ mod accounts;
 pub(crate) mod constituency;
 mod docs;
 pub mod dto;
+pub(crate) mod evidence;
 pub mod extract;
 pub(crate) mod incidents;
 mod network;
@@ -94,6 +95,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(constituency::ConstituencyDoc::openapi());
     doc.merge(systems::SystemsDoc::openapi());
     doc.merge(incidents::IncidentsDoc::openapi());
+    doc.merge(evidence::EvidenceDoc::openapi());
     doc
 }
 
@@ -200,6 +202,7 @@ fn api_routes() -> Router<State> {
         .merge(constituency::router())
         .merge(systems::router())
         .merge(incidents::router())
+        .merge(evidence::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

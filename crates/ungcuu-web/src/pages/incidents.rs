@@ -811,6 +811,8 @@ struct DetailPage<'a> {
     levels: Vec<Opt>,
     errors: Vec<(String, String)>,
     form: Pairs,
+    /// The evidence and indicators sections, rendered by `pages::evidence`.
+    evidence: String,
 }
 
 impl DetailPage<'_> {
@@ -1047,6 +1049,7 @@ async fn detail_page(
         })
         .collect();
     let page = DetailPage {
+        evidence: super::evidence::section(st, ctx, id).await,
         c: ctx,
         id: i.id,
         title: i.title.clone(),

@@ -3,6 +3,7 @@
 mod account;
 mod audit;
 mod constituency;
+mod evidence;
 mod home;
 mod incidents;
 mod links;
@@ -35,6 +36,7 @@ pub fn router() -> Router<State> {
         .merge(audit::router())
         .merge(constituency::router())
         .merge(incidents::router())
+        .merge(evidence::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

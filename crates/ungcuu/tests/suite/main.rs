@@ -11,6 +11,7 @@ mod browser_constituency;
 mod browser_systems;
 mod cli;
 mod constituency;
+mod evidence;
 mod incidents;
 mod jobs_mail;
 mod limits;

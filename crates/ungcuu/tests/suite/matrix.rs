@@ -14,6 +14,8 @@ struct OfB {
     constituency_entry: String,
     system: String,
     incident: String,
+    evidence: String,
+    indicator: String,
 }
 
 async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
@@ -49,7 +51,10 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
         )
         .await;
     assert_eq!(s, 201, "{i}");
+    let (evidence, indicator) = crate::evidence::evidence_of(app, &f.officer_b.2, &i).await;
     OfB {
+        evidence,
+        indicator,
         membership,
         token,
         grant: g["id"].as_str().unwrap().to_string(),
@@ -277,6 +282,51 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             Some(crate::incidents::report_body(f.org_b, "x")),
         ),
         (
+            Method::GET,
+            format!("/api/v1/incidents/{}/evidence", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/evidence?name=x", b.incident),
+            Some(json!({"raw": "bytes"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/evidence/{}/download", b.evidence),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/evidence/{}/custody", b.evidence),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/evidence/{}/custody", b.evidence),
+            Some(json!({"to_whom": "x"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}/indicators", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/indicators", b.incident),
+            Some(json!({"kind": "ip", "value": "10.0.0.1"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/indicators/extract", b.incident),
+            Some(json!({"text": "10.0.0.1"})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/indicators/{}", b.indicator),
+            None,
+        ),
+        (
             Method::PUT,
             "/api/v1/settings/severity-rules".into(),
             Some(json!({"rules": []})),
@@ -408,6 +458,16 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
             vec![("reason", "x".into())],
         ),
         (Method::GET, format!("/incidents/{}", b.incident), vec![]),
+        (
+            Method::POST,
+            format!("/incidents/{}/indicators", b.incident),
+            vec![("kind", "ip".into()), ("value", "10.0.0.1".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/indicators/extract", b.incident),
+            vec![("text", "10.0.0.1".into())],
+        ),
         (
             Method::POST,
             format!("/incidents/{}/transition", b.incident),

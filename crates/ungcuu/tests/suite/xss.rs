@@ -412,3 +412,70 @@ async fn payloads_in_incident_fields_stay_inert_on_the_queue_and_the_incident_pa
         assert_inert(&r.body, p, "incident form");
     }
 }
+
+#[tokio::test]
+async fn payloads_in_evidence_and_indicators_stay_inert_on_the_incident_and_custody_pages() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let s = WebSession::new(&app.url);
+    assert_eq!(s.login(&f.officer_a.0, PASSWORD).await.status, 303);
+    let t = &f.officer_a.2;
+    let (st, i) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/incidents",
+            t,
+            &crate::incidents::report_body(f.org_a, "Chứng cứ XSS"),
+        )
+        .await;
+    assert_eq!(st, 201, "{i}");
+    let id = i["id"].as_str().unwrap().to_string();
+    let mut files = Vec::new();
+    for (n, p) in XSS_CORPUS.iter().enumerate() {
+        let r = app
+            .api(
+                Method::POST,
+                &format!(
+                    "/api/v1/incidents/{id}/evidence?name={}&description={}",
+                    urlenc(p),
+                    urlenc(p)
+                ),
+                t,
+            )
+            .body(format!("evidence {n} {p}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{p}");
+        let e: serde_json::Value = r.json().await.unwrap();
+        files.push(e["id"].as_str().unwrap().to_string());
+        let (st, b) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/incidents/{id}/indicators"),
+                t,
+                &json!({"kind": "registry_key", "value": format!("HKLM\\{p}")}),
+            )
+            .await;
+        assert!(st == 201 || st == 422, "{p}: {b}");
+        let (st, b) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/incidents/{id}/indicators"),
+                t,
+                &json!({"kind": "filename", "value": p}),
+            )
+            .await;
+        assert!(st == 201 || st == 422, "{p}: {b}");
+    }
+    let r = s.get(&format!("/incidents/{id}")).await;
+    assert_eq!(r.status, 200);
+    for p in XSS_CORPUS {
+        assert_inert(&r.body, p, "incident page with evidence");
+    }
+    for (fid, p) in files.iter().zip(XSS_CORPUS) {
+        let r = s.get(&format!("/evidence/{fid}/custody")).await;
+        assert_eq!(r.status, 200);
+        assert_inert(&r.body, p, "custody page");
+    }
+}
