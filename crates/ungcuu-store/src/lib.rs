@@ -10,6 +10,7 @@ mod sql;
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod clocks;
 pub mod constituency;
 pub mod grants;
 pub mod incidents;

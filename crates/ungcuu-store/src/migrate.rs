@@ -54,6 +54,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "incidents",
         sql: include_str!("../migrations/sqlite/0007_incidents.sql"),
     },
+    Migration {
+        version: 9,
+        name: "clocks",
+        sql: include_str!("../migrations/sqlite/0009_clocks.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -92,6 +97,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 7,
         name: "incidents",
         sql: include_str!("../migrations/postgres/0007_incidents.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "clocks",
+        sql: include_str!("../migrations/postgres/0009_clocks.sql"),
     },
 ];
 

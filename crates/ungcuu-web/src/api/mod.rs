@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: everything the pages do. Errors are RFC 9457 problem details.
 
 mod accounts;
+pub(crate) mod clocks;
 pub(crate) mod constituency;
 mod docs;
 pub mod dto;
@@ -94,6 +95,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(constituency::ConstituencyDoc::openapi());
     doc.merge(systems::SystemsDoc::openapi());
     doc.merge(incidents::IncidentsDoc::openapi());
+    doc.merge(clocks::ClocksDoc::openapi());
     doc
 }
 
@@ -200,6 +202,7 @@ fn api_routes() -> Router<State> {
         .merge(constituency::router())
         .merge(systems::router())
         .merge(incidents::router())
+        .merge(clocks::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod clocks;
 mod constituency;
 mod home;
 mod incidents;
@@ -35,6 +36,7 @@ pub fn router() -> Router<State> {
         .merge(audit::router())
         .merge(constituency::router())
         .merge(incidents::router())
+        .merge(clocks::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.
