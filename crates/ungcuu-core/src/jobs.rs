@@ -22,6 +22,7 @@ async fn run(core: &Core, job: &Job) -> Result<()> {
                 .ok_or_else(|| CoreError::Internal("mail job without mail_id".into()))?;
             crate::mail::deliver(core, id).await
         }
+        crate::clocks::SCAN_JOB => crate::clocks::scan(core, now()).await.map(|_| ()),
         other => Err(CoreError::Internal(format!("unknown job kind {other}"))),
     }
 }
@@ -63,9 +64,16 @@ pub async fn drain(core: &Core, worker: &str) -> Result<usize> {
 /// The worker loop: runs until `stop` turns true.
 pub async fn worker(core: Core, mut stop: tokio::sync::watch::Receiver<bool>) {
     let name = format!("worker-{}", Uuid::new_v4());
+    let mut next_scan = std::time::Instant::now();
     loop {
         if *stop.borrow() {
             return;
+        }
+        if std::time::Instant::now() >= next_scan {
+            next_scan = std::time::Instant::now() + crate::clocks::SCAN_EVERY;
+            if let Err(e) = crate::clocks::enqueue_scan(&core).await {
+                tracing::error!(error = %e, "could not enqueue the clock scan");
+            }
         }
         let idle = match run_one(&core, &name).await {
             Ok(ran) => !ran,

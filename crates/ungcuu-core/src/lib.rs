@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod clocks;
 pub mod constituency;
 pub mod demo;
 pub mod error;

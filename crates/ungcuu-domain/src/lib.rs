@@ -1,6 +1,7 @@
 //! Pure types and rules of ungcuu. No IO lives here: everything is testable without a database.
 
 pub mod audit;
+pub mod clocks;
 pub mod constituency;
 pub mod csv;
 pub mod evidence;

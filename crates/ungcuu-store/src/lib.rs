@@ -10,6 +10,7 @@ mod sql;
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod clocks;
 pub mod constituency;
 pub mod evidence;
 pub mod grants;

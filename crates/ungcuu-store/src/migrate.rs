@@ -59,6 +59,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "evidence",
         sql: include_str!("../migrations/sqlite/0008_evidence.sql"),
     },
+    Migration {
+        version: 9,
+        name: "clocks",
+        sql: include_str!("../migrations/sqlite/0009_clocks.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -102,6 +107,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 8,
         name: "evidence",
         sql: include_str!("../migrations/postgres/0008_evidence.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "clocks",
+        sql: include_str!("../migrations/postgres/0009_clocks.sql"),
     },
 ];
 

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: everything the pages do. Errors are RFC 9457 problem details.
 
 mod accounts;
+pub(crate) mod clocks;
 pub(crate) mod constituency;
 mod docs;
 pub mod dto;
@@ -96,6 +97,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(systems::SystemsDoc::openapi());
     doc.merge(incidents::IncidentsDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
+    doc.merge(clocks::ClocksDoc::openapi());
     doc
 }
 
@@ -203,6 +205,7 @@ fn api_routes() -> Router<State> {
         .merge(systems::router())
         .merge(incidents::router())
         .merge(evidence::router())
+        .merge(clocks::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

@@ -38,6 +38,7 @@ pub(super) fn router() -> Router<State> {
         .route("/incidents/{id}/classify", post(classify))
         .route("/incidents/{id}/severity", post(override_severity))
         .route("/incidents/{id}/review", post(review))
+        .route("/incidents/{id}/reports", post(record_report))
 }
 
 /// Form pairs, with the lookups the handlers need.
@@ -81,6 +82,8 @@ struct Row {
     serious: bool,
     kind: &'static str,
     discovered: String,
+    /// The most urgent running reporting clock.
+    clock: Option<super::clocks::ClockLine>,
 }
 
 #[derive(Template)]
@@ -144,10 +147,15 @@ async fn list(
         Ok(o) => o.into_iter().map(|o| (o.id.to_string(), o.name)).collect(),
         Err(e) => return crate::error::core_page(&ctx, e),
     };
+    let badges = match ungcuu_core::clocks::badges(&st.core, &page.items).await {
+        Ok(b) => b,
+        Err(e) => return crate::error::core_page(&ctx, e),
+    };
     let rows = page
         .items
         .into_iter()
         .map(|i| Row {
+            clock: badges.get(&i.id).map(|k| super::clocks::line(&ctx, k)),
             id: i.id,
             owner: i.owner.name,
             state: state_label(&ctx, i.state),
@@ -813,6 +821,10 @@ struct DetailPage<'a> {
     form: Pairs,
     /// The evidence and indicators sections, rendered by `pages::evidence`.
     evidence: String,
+    clocks: Vec<super::clocks::ClockLine>,
+    records: Vec<super::clocks::RecordLine>,
+    can_record: bool,
+    channels: Vec<(&'static str, &'static str)>,
 }
 
 impl DetailPage<'_> {
@@ -842,6 +854,10 @@ async fn detail_page(
 ) -> Response {
     let v = match core_incidents::view(&st.core, &ctx.actor(), id).await {
         Ok(v) => v,
+        Err(e) => return crate::error::core_page(ctx, e),
+    };
+    let kc = match ungcuu_core::clocks::for_incident(&st.core, &ctx.actor(), id).await {
+        Ok(k) => k,
         Err(e) => return crate::error::core_page(ctx, e),
     };
     let i = &v.incident;
@@ -1085,6 +1101,18 @@ async fn detail_page(
         levels,
         errors,
         form,
+        clocks: kc
+            .clocks
+            .iter()
+            .map(|k| super::clocks::line(ctx, k))
+            .collect(),
+        records: kc
+            .records
+            .iter()
+            .map(|x| super::clocks::record_line(ctx, x))
+            .collect(),
+        can_record: kc.can_record,
+        channels: super::clocks::channels(ctx),
     };
     let mut r = render(ctx, page);
     *r.status_mut() = status;
@@ -1263,6 +1291,29 @@ async fn review(
     )
     .await;
     after(&st, &ctx, id, r, p, "flash.saved").await
+}
+
+/// Records that the notification or final report was sent (the clock stops).
+async fn record_report(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Response {
+    let id = match parse_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let p = Pairs(pairs);
+    let new = ungcuu_core::clocks::NewRecord {
+        kind: p.get("kind"),
+        sent_at: p.get("sent_at"),
+        channel: p.get("channel"),
+        recipients: p.get("recipients"),
+        note: p.get("note"),
+    };
+    let r = ungcuu_core::clocks::record(&st.core, &ctx.actor(), id, new).await;
+    after(&st, &ctx, id, r, p, "clock.flash_recorded").await
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod clocks;
 mod constituency;
 mod evidence;
 mod home;
@@ -37,6 +38,7 @@ pub fn router() -> Router<State> {
         .merge(constituency::router())
         .merge(incidents::router())
         .merge(evidence::router())
+        .merge(clocks::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

@@ -10,6 +10,7 @@ mod browser;
 mod browser_constituency;
 mod browser_systems;
 mod cli;
+mod clocks;
 mod constituency;
 mod evidence;
 mod incidents;

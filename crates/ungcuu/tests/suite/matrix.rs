@@ -331,6 +331,21 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             "/api/v1/settings/severity-rules".into(),
             Some(json!({"rules": []})),
         ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}/clocks", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/reports", b.incident),
+            Some(json!({"kind": "notification", "channel": "email", "recipients": "x"})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/settings/clock-rules".into(),
+            Some(json!({"notification_days": 9})),
+        ),
     ]
 }
 
@@ -497,6 +512,15 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
                 ("measures", "x".into()),
             ],
         ),
+        (
+            Method::POST,
+            format!("/incidents/{}/reports", b.incident),
+            vec![
+                ("kind", "notification".into()),
+                ("channel", "email".into()),
+                ("recipients", "x".into()),
+            ],
+        ),
     ]
 }
 
@@ -547,6 +571,7 @@ async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
         "/api/v1/incidents",
         "/api/v1/incidents?q=su%20co",
         &format!("/api/v1/incidents?org={}", f.org_b),
+        "/api/v1/deadlines",
     ] {
         let (s, page) = app.get_json(path, &f.officer_a.2).await;
         assert_eq!(s, 200, "{path}");
@@ -612,6 +637,7 @@ async fn an_officer_of_a_reaches_no_page_of_b() {
         "/systems?q=so-b",
         "/incidents",
         "/incidents?q=su%20co",
+        "/deadlines",
     ] {
         let r = s.get(path).await;
         assert_eq!(r.status, 200, "{path}");

@@ -1,0 +1,566 @@
+//! The reporting clocks of TT 20/2017 (legal spec §2.1): the notification due 5 days after
+//! discovery, the final report due 5 days after the response ended (the incident entered
+//! `review`), and the periodic Mẫu 05 deadlines. A clock stops when the sending of its report is
+//! recorded (by letter, fax or e-mail; the documents arrive later). The `clocks.scan` job reminds
+//! the owner's officers before a clock is due and tells the coordinators when it is overdue, each
+//! threshold once.
+//!
+//! Reading clocks needs what reading the incident needs; recording a sending needs
+//! `incident.handle` or `incident.coordinate` on the owner.
+
+use crate::audit::denied;
+use crate::incidents::OBJECT;
+use crate::mail::OutgoingMail;
+use crate::{Actor, Core, CoreError, Result};
+use serde_json::json;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+use ungcuu_domain::clocks::{self as rules, Channel, ClockKind, ClockRules, ClockStatus, Period};
+use ungcuu_domain::incident::{self as irules, parse_time};
+use ungcuu_domain::org::{OrgKind, Role};
+use ungcuu_domain::permissions::Action;
+use ungcuu_domain::timefmt::{self, now};
+use ungcuu_domain::validate::Errors;
+use ungcuu_store::clocks::{self as store, ReportRecord};
+use ungcuu_store::incidents::{self as istore, Incident, IncidentFilter};
+use ungcuu_store::{Connection, audit, commit, jobs, network, settings, users};
+use uuid::Uuid;
+
+/// The settings key of the clock rules (JSON of [`ClockRules`]).
+pub const RULES_KEY: &str = "clock_rules";
+
+/// The job kind of the scan.
+pub const SCAN_JOB: &str = "clocks.scan";
+
+/// How often the worker enqueues a scan.
+pub const SCAN_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// One clock of an incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clock {
+    /// Which.
+    pub kind: ClockKind,
+    /// When it started (none: the response has not ended yet).
+    pub started_at: Option<OffsetDateTime>,
+    /// When it is due.
+    pub due: Option<OffsetDateTime>,
+    /// Where it stands (none until started).
+    pub status: Option<ClockStatus>,
+}
+
+/// The clocks of an incident with its records.
+#[derive(Debug, Clone)]
+pub struct IncidentClocks {
+    /// The incident.
+    pub incident: Incident,
+    /// Notification and final report.
+    pub clocks: Vec<Clock>,
+    /// Every report recorded, earliest first.
+    pub records: Vec<ReportRecord>,
+    /// The actor may record a sending.
+    pub can_record: bool,
+}
+
+/// A running clock in the deadlines list.
+#[derive(Debug, Clone)]
+pub struct OpenClock {
+    /// The incident.
+    pub incident: Incident,
+    /// The clock.
+    pub clock: Clock,
+}
+
+/// A sending to record.
+#[derive(Debug, Clone, Default)]
+pub struct NewRecord {
+    /// `notification` or `final_report`.
+    pub kind: String,
+    /// When it was sent (empty: now).
+    pub sent_at: String,
+    /// `email`, `letter`, `fax` or `system`.
+    pub channel: String,
+    /// To whom.
+    pub recipients: String,
+    /// Letter number, fax receipt, …
+    pub note: String,
+}
+
+fn may(actor: &Actor, action: Action, org: Uuid) -> bool {
+    actor.principal.as_ref().is_none_or(|p| p.can(action, org))
+}
+
+/// The rules in force: the stored ones, or the defaults.
+pub async fn rules(core: &Core) -> Result<ClockRules> {
+    let mut c = core.db.conn().await?;
+    match settings::get(&mut c, RULES_KEY).await? {
+        Some(s) => serde_json::from_str(&s)
+            .map_err(|e| CoreError::Internal(format!("stored clock rules: {e}"))),
+        None => Ok(ClockRules::default()),
+    }
+}
+
+/// Replaces the rules (province-wide coordinators and administrators).
+pub async fn set_rules(core: &Core, actor: &Actor, new: ClockRules) -> Result<ClockRules> {
+    if actor
+        .principal
+        .as_ref()
+        .is_some_and(|p| !p.can_everywhere(Action::IncidentCoordinate))
+    {
+        return Err(denied(
+            core,
+            actor,
+            Action::IncidentCoordinate,
+            "settings",
+            Some(RULES_KEY.into()),
+            None,
+            CoreError::ForbiddenWith("incident.err.needs_coordinator"),
+        )
+        .await);
+    }
+    new.validate().map_err(CoreError::Invalid)?;
+    let value = serde_json::to_string(&new)
+        .map_err(|e| CoreError::Internal(format!("clock rules: {e}")))?;
+    let t = now();
+    let mut tx = core.db.begin().await?;
+    settings::set(&mut tx, RULES_KEY, &value, t).await?;
+    let ev = actor.event(
+        "settings.clock_rules",
+        "settings",
+        Some(RULES_KEY.into()),
+        None,
+        serde_json::to_value(&new).unwrap_or_default(),
+    );
+    audit::append(&mut tx, &ev, t).await?;
+    commit(tx).await?;
+    Ok(new)
+}
+
+/// The clocks of `i` at `at`, given its records.
+pub fn clocks_of(
+    r: &ClockRules,
+    i: &Incident,
+    records: &[ReportRecord],
+    at: OffsetDateTime,
+) -> Vec<Clock> {
+    ClockKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let started_at = match kind {
+                ClockKind::Notification => Some(i.discovered_at),
+                ClockKind::FinalReport => i.response_completed_at,
+            };
+            let stopped = records
+                .iter()
+                .filter(|x| x.incident_id == i.id && x.kind == kind)
+                .map(|x| x.sent_at)
+                .min();
+            let due = started_at.map(|s| r.due(kind, s));
+            Clock {
+                kind,
+                started_at,
+                due,
+                status: due.map(|d| rules::status(r, d, stopped, at)),
+            }
+        })
+        .collect()
+}
+
+/// The clocks of one incident the actor may read.
+pub async fn for_incident(core: &Core, actor: &Actor, id: Uuid) -> Result<IncidentClocks> {
+    let incident = crate::incidents::get(core, actor, id).await?;
+    let r = rules(core).await?;
+    let records = {
+        let mut c = core.db.conn().await?;
+        store::for_incidents(&mut c, &[id]).await?
+    };
+    Ok(IncidentClocks {
+        clocks: clocks_of(&r, &incident, &records, now()),
+        can_record: may(actor, Action::IncidentHandle, incident.owner.id)
+            || may(actor, Action::IncidentCoordinate, incident.owner.id),
+        records,
+        incident,
+    })
+}
+
+/// Records that a notification or final report was sent; the clock stops. The owner's officer
+/// or the coordinator; audited.
+pub async fn record(core: &Core, actor: &Actor, id: Uuid, new: NewRecord) -> Result<ReportRecord> {
+    let i = crate::incidents::get(core, actor, id).await?;
+    if !(may(actor, Action::IncidentHandle, i.owner.id)
+        || may(actor, Action::IncidentCoordinate, i.owner.id))
+    {
+        return Err(denied(
+            core,
+            actor,
+            Action::IncidentHandle,
+            OBJECT,
+            Some(id.to_string()),
+            Some(i.owner.id),
+            CoreError::ForbiddenWith("clock.err.cannot_record"),
+        )
+        .await);
+    }
+    let t = now();
+    let mut e = Errors::default();
+    let kind = new.kind.trim().parse::<ClockKind>().ok();
+    if kind.is_none() {
+        e.add("kind", "clock.err.kind");
+    }
+    if kind == Some(ClockKind::FinalReport) && i.response_completed_at.is_none() {
+        e.add("kind", "clock.err.not_started");
+    }
+    let channel = new.channel.trim().parse::<Channel>().ok();
+    if channel.is_none() {
+        e.add("channel", "clock.err.channel");
+    }
+    let sent_at = match new.sent_at.trim() {
+        "" => Some(t),
+        s => match parse_time(s) {
+            None => {
+                e.add("sent_at", "err.datetime");
+                None
+            }
+            Some(x) if x > t + time::Duration::minutes(5) => {
+                e.add("sent_at", "err.date_future");
+                None
+            }
+            Some(x) => Some(x),
+        },
+    };
+    let recipients = new.recipients.trim().to_string();
+    if recipients.is_empty() {
+        e.add("recipients", "err.required");
+    } else if recipients.chars().count() > 1000 {
+        e.add("recipients", "err.too_long");
+    }
+    let note = irules::long_text(&mut e, "note", &new.note, false);
+    e.into_result().map_err(CoreError::Invalid)?;
+    let (Some(kind), Some(channel), Some(sent_at)) = (kind, channel, sent_at) else {
+        return Err(CoreError::field("kind", "clock.err.kind"));
+    };
+    let rec = ReportRecord {
+        id: Uuid::now_v7(),
+        incident_id: id,
+        kind,
+        sent_at,
+        channel,
+        recipients,
+        note,
+        recorded_by: actor.user_id(),
+        created_at: t,
+    };
+    let mut tx = core.db.begin().await?;
+    store::insert(&mut tx, &rec).await?;
+    let ev = actor.event(
+        "incident.report_recorded",
+        OBJECT,
+        Some(id.to_string()),
+        Some(i.owner.id),
+        json!({
+            "record": rec.id.to_string(),
+            "kind": kind.as_str(),
+            "channel": channel.as_str(),
+            "sent_at": timefmt::rfc3339(sent_at),
+        }),
+    );
+    audit::append(&mut tx, &ev, t).await?;
+    commit(tx).await?;
+    Ok(rec)
+}
+
+/// Every open incident (not closed, rejected, duplicate or merged) in the filter's scope.
+async fn open_incidents(c: &mut Connection, mut f: IncidentFilter) -> Result<Vec<Incident>> {
+    f.open_only = true;
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = istore::list(c, &f, after, 200).await?;
+        out.extend(page.items);
+        match page.next.and_then(|n| Uuid::parse_str(&n).ok()) {
+            Some(n) => after = Some(n),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// Running clocks of a set of incidents at `at`, sorted by due date.
+fn running(
+    r: &ClockRules,
+    incidents: Vec<Incident>,
+    records: &[ReportRecord],
+    at: OffsetDateTime,
+) -> Vec<OpenClock> {
+    let mut out: Vec<OpenClock> = incidents
+        .into_iter()
+        .flat_map(|i| {
+            clocks_of(r, &i, records, at)
+                .into_iter()
+                .filter(|c| !matches!(c.status, None | Some(ClockStatus::Stopped(_))))
+                .map(|clock| OpenClock {
+                    incident: i.clone(),
+                    clock,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort_by_key(|o| (o.clock.due, o.incident.id));
+    out
+}
+
+/// Every running clock the actor may see (province-wide for the coordinator), earliest due first.
+pub async fn open_clocks(core: &Core, actor: &Actor, at: OffsetDateTime) -> Result<Vec<OpenClock>> {
+    let r = rules(core).await?;
+    // The queue's scope (owners in reach and granted incidents), every page.
+    let mut incidents = Vec::new();
+    let mut after = None;
+    loop {
+        let f = IncidentFilter {
+            open_only: true,
+            ..IncidentFilter::default()
+        };
+        let page = crate::incidents::list(core, actor, f, after, Some(200)).await?;
+        incidents.extend(page.items);
+        match page.next.and_then(|n| Uuid::parse_str(&n).ok()) {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    let ids: Vec<Uuid> = incidents.iter().map(|i| i.id).collect();
+    let records = {
+        let mut c = core.db.conn().await?;
+        store::for_incidents(&mut c, &ids).await?
+    };
+    Ok(running(&r, incidents, &records, at))
+}
+
+/// The badge of each listed incident's most urgent running clock (for the queue).
+pub async fn badges(core: &Core, incidents: &[Incident]) -> Result<HashMap<Uuid, Clock>> {
+    let r = rules(core).await?;
+    let ids: Vec<Uuid> = incidents.iter().map(|i| i.id).collect();
+    let records = {
+        let mut c = core.db.conn().await?;
+        store::for_incidents(&mut c, &ids).await?
+    };
+    let t = now();
+    let mut out = HashMap::new();
+    for o in running(&r, incidents.to_vec(), &records, t) {
+        out.entry(o.incident.id).or_insert(o.clock);
+    }
+    Ok(out)
+}
+
+/// The Mẫu 05 deadlines to show at `at`: this year's two, and next year's once this year's have
+/// passed. Province-wide coordinators only (the coordinator organisation files Mẫu 05).
+pub async fn periods(core: &Core, actor: &Actor, at: OffsetDateTime) -> Result<Vec<Period>> {
+    if actor
+        .principal
+        .as_ref()
+        .is_some_and(|p| !p.can_everywhere(Action::IncidentCoordinate))
+    {
+        return Ok(Vec::new());
+    }
+    let r = rules(core).await?;
+    let year = at.to_offset(timefmt::VIETNAM).year();
+    let mut all = r.periods(year);
+    all.extend(r.periods(year + 1));
+    Ok(all.into_iter().filter(|p| p.due > at).take(2).collect())
+}
+
+/// Officers of an organisation (active accounts): id, e-mail, locale.
+async fn officers(c: &mut Connection, org: Uuid) -> Result<Vec<(Uuid, String, String)>> {
+    let page = users::list_memberships(c, None, None, Some(org), None, 10_000).await?;
+    let mut out: Vec<(Uuid, String, String)> = Vec::new();
+    for m in page.items.into_iter().filter(|m| m.role == Role::Officer) {
+        if out.iter().any(|(u, _, _)| *u == m.user_id) {
+            continue;
+        }
+        if let Some(u) = users::get(c, m.user_id)
+            .await?
+            .filter(|u| u.disabled_at.is_none())
+        {
+            out.push((u.id, u.email, u.locale));
+        }
+    }
+    Ok(out)
+}
+
+/// Province-wide coordinators (active accounts).
+async fn coordinators(c: &mut Connection) -> Result<Vec<(Uuid, String, String)>> {
+    let page = users::list_memberships(c, None, None, None, None, 10_000).await?;
+    let mut out: Vec<(Uuid, String, String)> = Vec::new();
+    for m in page
+        .items
+        .into_iter()
+        .filter(|m| m.role == Role::Coordinator && m.org_kind == OrgKind::Coordinator)
+    {
+        if out.iter().any(|(u, _, _)| *u == m.user_id) {
+            continue;
+        }
+        if let Some(u) = users::get(c, m.user_id)
+            .await?
+            .filter(|u| u.disabled_at.is_none())
+        {
+            out.push((u.id, u.email, u.locale));
+        }
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn tell(
+    tx: &mut Connection,
+    core: &Core,
+    people: &[(Uuid, String, String)],
+    kind: &str,
+    subject: (&str, &str),
+    text: (&str, &str),
+    link: &str,
+    t: OffsetDateTime,
+) -> Result<()> {
+    let url = format!("{}{link}", core.config.public_url);
+    for (uid, email, locale) in people {
+        network::notify(tx, *uid, kind, text.0, text.1, Some(link), t).await?;
+        let (s, body) = if locale == "en" {
+            (subject.1, text.1)
+        } else {
+            (subject.0, text.0)
+        };
+        crate::mail::enqueue(
+            tx,
+            &OutgoingMail {
+                to: email.clone(),
+                subject: s.into(),
+                text: format!("{body}\n\n{url}\n"),
+                html: Some(format!(
+                    "<p>{}</p><p><a href=\"{}\">{}</a></p>",
+                    crate::mail::html_escape(body),
+                    crate::mail::html_escape(&url),
+                    crate::mail::html_escape(&url)
+                )),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn names(kind: ClockKind) -> (&'static str, &'static str) {
+    match kind {
+        ClockKind::Notification => ("thông báo sự cố", "incident notification"),
+        ClockKind::FinalReport => ("báo cáo kết thúc ứng phó (Mẫu 04)", "final report (Mẫu 04)"),
+    }
+}
+
+/// Sends the reminders and escalations due at `at`, each threshold of each clock once. Returns
+/// how many were sent. Reminders go to the owner's officers; an overdue clock also goes to the
+/// coordinators. When several thresholds were crossed since the last scan, one message is sent.
+pub async fn scan(core: &Core, at: OffsetDateTime) -> Result<usize> {
+    let r = rules(core).await?;
+    let (incidents, records) = {
+        let mut c = core.db.conn().await?;
+        let incidents = open_incidents(&mut c, IncidentFilter::default()).await?;
+        let ids: Vec<Uuid> = incidents.iter().map(|i| i.id).collect();
+        let records = store::for_incidents(&mut c, &ids).await?;
+        (incidents, records)
+    };
+    let mut sent = 0;
+    for o in running(&r, incidents, &records, at) {
+        let Some(due) = o.clock.due else { continue };
+        let crossed = rules::crossed(&r, due, at);
+        if crossed.is_empty() {
+            continue;
+        }
+        let i = &o.incident;
+        let kind = o.clock.kind;
+        // Judged at `at`; stamped with the real time (the audit chain's times only go forward).
+        let t = now();
+        let mut tx = core.db.begin().await?;
+        let mut fresh = Vec::new();
+        for th in &crossed {
+            if store::mark_reminder(&mut tx, i.id, kind, th, t).await? {
+                fresh.push(th.as_str());
+            }
+        }
+        let Some(last) = fresh.last().copied() else {
+            commit(tx).await?;
+            continue;
+        };
+        let link = format!("/incidents/{}", i.id);
+        let (name_vi, name_en) = names(kind);
+        let due_shown = timefmt::show(due);
+        let to_officers = officers(&mut tx, i.owner.id).await?;
+        if last == "overdue" {
+            let late = rules::days_ceil(at - due);
+            let vi = format!(
+                "Quá hạn {late} ngày: {name_vi} của sự cố \"{}\" ({}) phải gửi trước {due_shown}.",
+                i.title, i.owner.name
+            );
+            let en = format!(
+                "Overdue by {late} day(s): the {name_en} of incident \"{}\" ({}) was due by {due_shown}.",
+                i.title, i.owner.name
+            );
+            let mut people = to_officers;
+            for p in coordinators(&mut tx).await? {
+                if !people.iter().any(|x| x.0 == p.0) {
+                    people.push(p);
+                }
+            }
+            tell(
+                &mut tx,
+                core,
+                &people,
+                "clock.overdue",
+                (
+                    "[ungcuu] Quá hạn báo cáo sự cố",
+                    "[ungcuu] Incident report overdue",
+                ),
+                (&vi, &en),
+                &link,
+                t,
+            )
+            .await?;
+        } else {
+            let left = rules::days_ceil(due - at);
+            let vi = format!(
+                "Còn {left} ngày: {name_vi} của sự cố \"{}\" phải gửi trước {due_shown}.",
+                i.title
+            );
+            let en = format!(
+                "{left} day(s) left: the {name_en} of incident \"{}\" is due by {due_shown}.",
+                i.title
+            );
+            tell(
+                &mut tx,
+                core,
+                &to_officers,
+                "clock.reminder",
+                (
+                    "[ungcuu] Sắp đến hạn báo cáo sự cố",
+                    "[ungcuu] Incident report due soon",
+                ),
+                (&vi, &en),
+                &link,
+                t,
+            )
+            .await?;
+        }
+        let ev = Actor::system("clocks.scan").event(
+            "incident.clock_alert",
+            OBJECT,
+            Some(i.id.to_string()),
+            Some(i.owner.id),
+            json!({ "clock": kind.as_str(), "threshold": last }),
+        );
+        audit::append(&mut tx, &ev, t).await?;
+        commit(tx).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Enqueues a scan due now (the worker calls this every [`SCAN_EVERY`]).
+pub async fn enqueue_scan(core: &Core) -> Result<()> {
+    let mut c = core.db.conn().await?;
+    jobs::enqueue(&mut c, SCAN_JOB, &json!({}), now(), 1).await?;
+    Ok(())
+}
