@@ -22,7 +22,7 @@ use ungcuu_domain::permissions::Action;
 use ungcuu_domain::timefmt::{self, now};
 use ungcuu_domain::validate::Errors;
 use ungcuu_store::clocks::{self as store, ReportRecord};
-use ungcuu_store::incidents::{self as istore, Incident, IncidentFilter};
+use ungcuu_store::incidents::{self as istore, EventKind, Incident, IncidentFilter};
 use ungcuu_store::{Connection, audit, commit, jobs, network, settings, users};
 use uuid::Uuid;
 
@@ -249,8 +249,28 @@ pub async fn record(core: &Core, actor: &Actor, id: Uuid, new: NewRecord) -> Res
         recorded_by: actor.user_id(),
         created_at: t,
     };
+    let (kind_vi, kind_en) = names(kind);
+    let (ch_vi, ch_en) = match channel {
+        Channel::Email => ("thư điện tử", "e-mail"),
+        Channel::Letter => ("công văn", "letter"),
+        Channel::Fax => ("fax", "fax"),
+        Channel::System => ("qua hệ thống", "through the system"),
+    };
+    let mut line = format!(
+        "Đã gửi {kind_vi} ({ch_vi}) tới {} / {kind_en} sent ({ch_en}) to {}",
+        rec.recipients, rec.recipients
+    );
+    if let Some(n) = &rec.note {
+        line.push_str(&format!(". {n}"));
+    }
     let mut tx = core.db.begin().await?;
     store::insert(&mut tx, &rec).await?;
+    istore::insert_event(
+        &mut tx,
+        &crate::incidents::event(actor, id, EventKind::Manual, Some(line), sent_at, t),
+    )
+    .await?;
+    istore::touch(&mut tx, id, t).await?;
     let ev = actor.event(
         "incident.report_recorded",
         OBJECT,

@@ -366,7 +366,7 @@ fn read_classification(
     (t, s, tlp)
 }
 
-fn event(
+pub(crate) fn event(
     actor: &Actor,
     incident: Uuid,
     kind: EventKind,

@@ -120,6 +120,15 @@ async fn the_notification_clock_reminds_the_officer_once_escalates_once_and_stop
         .await;
     assert_eq!(s, 201, "{r}");
     assert_eq!(r["channel"], "letter");
+    let (_, events) = app
+        .get_json(&format!("/api/v1/incidents/{id}/timeline"), officer)
+        .await;
+    assert!(
+        events
+            .to_string()
+            .contains("Đã gửi thông báo sự cố (công văn) tới VNCERT/CC"),
+        "{events}"
+    );
     let c = clock(&app, officer, &id, "notification").await;
     assert_eq!(c["status"], "stopped", "{c}");
     assert!(c["stopped_at"].is_string());
