@@ -468,6 +468,15 @@ async fn the_incident_page_uploads_by_form_lists_files_and_extracts_indicators()
     assert!(custody.body.contains("downloaded"));
     let r = s
         .post(
+            &format!("/evidence/{eid}/custody"),
+            &[("to_whom", "Phòng An ninh mạng"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let custody = s.get(&format!("/evidence/{eid}/custody")).await;
+    assert!(custody.body.contains("Phòng An ninh mạng"));
+    let r = s
+        .post(
             &format!("/incidents/{id}/indicators/extract"),
             &[("text", "C2 hxxp://c2[.]example[.]org/x and 192.0.2[.]44")],
         )
