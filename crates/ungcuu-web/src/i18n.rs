@@ -2468,6 +2468,13 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("evidence.upload", "Tải lên chứng cứ", "Upload evidence"),
     ("evidence.download", "Tải xuống", "Download"),
     ("evidence.custody", "Chuỗi lưu giữ", "Chain of custody"),
+    ("evidence.to_whom", "Bàn giao cho", "Handed over to"),
+    ("evidence.note", "Ghi chú", "Note"),
+    (
+        "evidence.hand_over",
+        "Ghi nhận bàn giao",
+        "Record hand-over",
+    ),
     (
         "evidence.uploaded",
         "Đã lưu tệp chứng cứ.",

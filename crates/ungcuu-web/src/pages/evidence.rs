@@ -29,7 +29,7 @@ pub(super) fn router() -> Router<State> {
         .route("/incidents/{id}/indicators/extract", post(extract))
         .route("/indicators/{id}/delete", post(delete_indicator))
         .route("/evidence/{id}/download", get(download))
-        .route("/evidence/{id}/custody", get(custody))
+        .route("/evidence/{id}/custody", get(custody).post(hand_over))
 }
 
 struct FileRow {
@@ -282,10 +282,12 @@ type CustodyLine = (String, String, String, String, String);
 #[template(path = "evidence_custody.html")]
 struct CustodyPage<'a> {
     c: &'a Ctx,
+    evidence_id: Uuid,
     incident_id: Uuid,
     name: String,
     sha256: String,
     events: Vec<CustodyLine>,
+    can_write: bool,
 }
 
 async fn custody(
@@ -310,10 +312,19 @@ async fn custody(
             _ => return crate::error::page(&ctx, StatusCode::NOT_FOUND),
         }
     };
+    let can_write = match ungcuu_core::incidents::get(&st.core, &ctx.actor(), ev.incident_id).await
+    {
+        Ok(i) => core_evidence::can_write(&st.core, &ctx.actor(), &i)
+            .await
+            .unwrap_or(false),
+        Err(e) => return crate::error::core_page(&ctx, e),
+    };
     render(
         &ctx,
         CustodyPage {
+            can_write,
             c: &ctx,
+            evidence_id: id,
             incident_id: ev.incident_id,
             name: ev.original_name,
             sha256: ev.sha256,
@@ -331,4 +342,33 @@ async fn custody(
                 .collect(),
         },
     )
+}
+
+async fn hand_over(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Response {
+    let id = match parse_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match core_evidence::hand_over(
+        &st.core,
+        &ctx.actor(),
+        id,
+        &get_field(&pairs, "to_whom"),
+        &get_field(&pairs, "note"),
+    )
+    .await
+    {
+        Ok(_) => redirect_with_flash(&ctx, &format!("/evidence/{id}/custody"), "flash.saved"),
+        Err(CoreError::Invalid(errs)) => redirect_with_flash(
+            &ctx,
+            &format!("/evidence/{id}/custody"),
+            errs.first().map_or("err.invalid", |e| e.code),
+        ),
+        Err(e) => crate::error::core_page(&ctx, e),
+    }
 }

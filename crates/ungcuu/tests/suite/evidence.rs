@@ -430,3 +430,59 @@ async fn indicators_are_extracted_from_defanged_text_and_seen_before_only_where_
         .unwrap();
     assert_eq!(r.status(), 204);
 }
+
+#[tokio::test]
+async fn the_incident_page_uploads_by_form_lists_files_and_extracts_indicators() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let id = incident(&app, &f.officer_a.2, f.org_a, "Sự cố trang").await;
+    let s = ungcuu_testkit::WebSession::new(&app.url);
+    assert_eq!(
+        s.login(&f.officer_a.0, ungcuu_testkit::PASSWORD)
+            .await
+            .status,
+        303
+    );
+    let page = s.get(&format!("/incidents/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"evidence-upload\""));
+    let bytes = b"log line from 192.0.2.44\n".repeat(1000);
+    let (st, _) =
+        crate::systems::post_multipart(&app, &s, &format!("/incidents/{id}/evidence"), &bytes, "")
+            .await;
+    assert_eq!(st, 303);
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let page = s.get(&format!("/incidents/{id}")).await;
+    assert!(page.body.contains(&sha), "hash listed");
+    assert!(page.body.contains("he-thong.csv"));
+    let (_, list) = app
+        .get_json(&format!("/api/v1/incidents/{id}/evidence"), &f.officer_a.2)
+        .await;
+    assert_eq!(list[0]["media_type"], "text/plain");
+    let eid = list[0]["id"].as_str().unwrap();
+    let dl = s.get(&format!("/evidence/{eid}/download")).await;
+    assert_eq!(dl.status, 200);
+    assert!(dl.headers["content-disposition"].starts_with("attachment;"));
+    let custody = s.get(&format!("/evidence/{eid}/custody")).await;
+    assert_eq!(custody.status, 200);
+    assert!(custody.body.contains("downloaded"));
+    let r = s
+        .post(
+            &format!("/evidence/{eid}/custody"),
+            &[("to_whom", "Phòng An ninh mạng"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let custody = s.get(&format!("/evidence/{eid}/custody")).await;
+    assert!(custody.body.contains("Phòng An ninh mạng"));
+    let r = s
+        .post(
+            &format!("/incidents/{id}/indicators/extract"),
+            &[("text", "C2 hxxp://c2[.]example[.]org/x and 192.0.2[.]44")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = s.get(&format!("/incidents/{id}")).await;
+    assert!(page.body.contains("http://c2.example.org/x"));
+    assert!(page.body.contains("192.0.2.44"));
+}

@@ -484,6 +484,26 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
             vec![("text", "10.0.0.1".into())],
         ),
         (
+            Method::GET,
+            format!("/evidence/{}/custody", b.evidence),
+            vec![],
+        ),
+        (
+            Method::GET,
+            format!("/evidence/{}/download", b.evidence),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/evidence/{}/custody", b.evidence),
+            vec![("to_whom", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/indicators/{}/delete", b.indicator),
+            vec![],
+        ),
+        (
             Method::POST,
             format!("/incidents/{}/transition", b.incident),
             vec![("to", "verifying".into())],
