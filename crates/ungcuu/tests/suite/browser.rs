@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 use ungcuu_testkit::browsing::{browser_or_skip, check, sign_in, step};
+use ungcuu_testkit::spawn_app;
 use ungcuu_testkit::webdriver::Browser;
-use ungcuu_testkit::{PASSWORD, spawn_app};
 
 #[tokio::test]
 async fn a_person_signs_in_switches_language_creates_an_organisation_and_a_user_and_signs_out() {
@@ -16,26 +16,7 @@ async fn a_person_signs_in_switches_language_creates_an_organisation_and_a_user_
     let b = Browser::launch().await.expect("chromium starts");
     let wait = Duration::from_secs(10);
 
-    step(
-        &b,
-        "open-login",
-        b.goto(&format!("{}/login", app.url)).await,
-    )
-    .await;
-    let email = step(&b, "email-field", b.wait_for("#email", wait).await).await;
-    step(&b, "type-email", email.send_keys(&f.admin.0).await).await;
-    step(
-        &b,
-        "type-password",
-        b.find("#password").await.unwrap().send_keys(PASSWORD).await,
-    )
-    .await;
-    step(
-        &b,
-        "submit-login",
-        b.find("#login-submit").await.unwrap().click().await,
-    )
-    .await;
+    step(&b, "login", sign_in(&b, &app.url, &f.admin.0).await).await;
     let user = step(&b, "signed-in", b.wait_for("#current-user", wait).await).await;
     let name = user.text().await.unwrap_or_default();
     check(&b, "signed-in-name", name.contains("admin@test.vn"), &name).await;

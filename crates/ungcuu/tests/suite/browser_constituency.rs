@@ -4,9 +4,9 @@
 use std::time::Duration;
 use ungcuu_core::Actor;
 use ungcuu_core::constituency::{self as cs, NewEntry};
-use ungcuu_testkit::browsing::{browser_or_skip, step};
+use ungcuu_testkit::browsing::{browser_or_skip, sign_in, step};
+use ungcuu_testkit::spawn_app;
 use ungcuu_testkit::webdriver::Browser;
-use ungcuu_testkit::{PASSWORD, spawn_app};
 
 #[tokio::test]
 async fn a_person_looks_up_an_ip_and_reads_who_is_responsible() {
@@ -29,26 +29,7 @@ async fn a_person_looks_up_an_ip_and_reads_who_is_responsible() {
     .expect("entry");
     let b = Browser::launch().await.expect("chromium starts");
     let wait = Duration::from_secs(10);
-    step(
-        &b,
-        "open-login",
-        b.goto(&format!("{}/login", app.url)).await,
-    )
-    .await;
-    let email = step(&b, "email-field", b.wait_for("#email", wait).await).await;
-    step(&b, "type-email", email.send_keys(&f.officer_a.0).await).await;
-    step(
-        &b,
-        "type-password",
-        b.find("#password").await.unwrap().send_keys(PASSWORD).await,
-    )
-    .await;
-    step(
-        &b,
-        "submit-login",
-        b.find("#login-submit").await.unwrap().click().await,
-    )
-    .await;
+    step(&b, "login", sign_in(&b, &app.url, &f.officer_a.0).await).await;
     step(&b, "signed-in", b.wait_for("#current-user", wait).await).await;
     step(
         &b,
