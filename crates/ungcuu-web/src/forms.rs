@@ -91,6 +91,12 @@ pub fn err_for<'a>(errs: &'a [(String, String)], field: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// An id from a page's path; anything that is not a UUID is the same 404 page as a missing row.
+pub fn page_id(ctx: &Ctx, id: &str) -> Result<uuid::Uuid, Response> {
+    uuid::Uuid::parse_str(id)
+        .map_err(|_| crate::error::page(ctx, axum::http::StatusCode::NOT_FOUND))
+}
+
 /// An optional UUID from a form field (empty means none).
 pub fn opt_uuid(s: &Option<String>) -> Result<Option<uuid::Uuid>, uuid::Error> {
     match s.as_deref().map(str::trim) {

@@ -118,9 +118,7 @@ pub(crate) async fn section(st: &State, ctx: &Ctx, id: Uuid) -> String {
     page.render().unwrap_or_default()
 }
 
-fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(id).map_err(|_| crate::error::page(ctx, StatusCode::NOT_FOUND))
-}
+use crate::forms::page_id as parse_id;
 
 /// Back to the incident with a flash, or an error page naming what was wrong.
 fn after<T>(ctx: &Ctx, id: Uuid, r: ungcuu_core::Result<T>, flash: &str) -> Response {

@@ -1119,9 +1119,7 @@ async fn detail_page(
     r
 }
 
-fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(id).map_err(|_| crate::error::page(ctx, StatusCode::NOT_FOUND))
-}
+use crate::forms::page_id as parse_id;
 
 async fn detail(
     axum::extract::State(st): axum::extract::State<State>,
