@@ -10,20 +10,19 @@
 
 use crate::audit::denied;
 use crate::incidents::OBJECT;
-use crate::mail::OutgoingMail;
+use crate::notices::{self, Notice};
 use crate::{Actor, Core, CoreError, Result};
 use serde_json::json;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 use ungcuu_domain::clocks::{self as rules, Channel, ClockKind, ClockRules, ClockStatus, Period};
 use ungcuu_domain::incident::{self as irules, parse_time};
-use ungcuu_domain::org::{OrgKind, Role};
 use ungcuu_domain::permissions::Action;
 use ungcuu_domain::timefmt::{self, now};
 use ungcuu_domain::validate::Errors;
 use ungcuu_store::clocks::{self as store, ReportRecord};
 use ungcuu_store::incidents::{self as istore, EventKind, Incident, IncidentFilter};
-use ungcuu_store::{Connection, audit, commit, jobs, network, settings, users};
+use ungcuu_store::{Connection, audit, commit, jobs, settings};
 use uuid::Uuid;
 
 /// The settings key of the clock rules (JSON of [`ClockRules`]).
@@ -386,84 +385,6 @@ pub async fn periods(core: &Core, actor: &Actor, at: OffsetDateTime) -> Result<V
     Ok(all.into_iter().filter(|p| p.due > at).take(2).collect())
 }
 
-/// Officers of an organisation (active accounts): id, e-mail, locale.
-async fn officers(c: &mut Connection, org: Uuid) -> Result<Vec<(Uuid, String, String)>> {
-    let page = users::list_memberships(c, None, None, Some(org), None, 10_000).await?;
-    let mut out: Vec<(Uuid, String, String)> = Vec::new();
-    for m in page.items.into_iter().filter(|m| m.role == Role::Officer) {
-        if out.iter().any(|(u, _, _)| *u == m.user_id) {
-            continue;
-        }
-        if let Some(u) = users::get(c, m.user_id)
-            .await?
-            .filter(|u| u.disabled_at.is_none())
-        {
-            out.push((u.id, u.email, u.locale));
-        }
-    }
-    Ok(out)
-}
-
-/// Province-wide coordinators (active accounts).
-async fn coordinators(c: &mut Connection) -> Result<Vec<(Uuid, String, String)>> {
-    let page = users::list_memberships(c, None, None, None, None, 10_000).await?;
-    let mut out: Vec<(Uuid, String, String)> = Vec::new();
-    for m in page
-        .items
-        .into_iter()
-        .filter(|m| m.role == Role::Coordinator && m.org_kind == OrgKind::Coordinator)
-    {
-        if out.iter().any(|(u, _, _)| *u == m.user_id) {
-            continue;
-        }
-        if let Some(u) = users::get(c, m.user_id)
-            .await?
-            .filter(|u| u.disabled_at.is_none())
-        {
-            out.push((u.id, u.email, u.locale));
-        }
-    }
-    Ok(out)
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn tell(
-    tx: &mut Connection,
-    core: &Core,
-    people: &[(Uuid, String, String)],
-    kind: &str,
-    subject: (&str, &str),
-    text: (&str, &str),
-    link: &str,
-    t: OffsetDateTime,
-) -> Result<()> {
-    let url = format!("{}{link}", core.config.public_url);
-    for (uid, email, locale) in people {
-        network::notify(tx, *uid, kind, text.0, text.1, Some(link), t).await?;
-        let (s, body) = if locale == "en" {
-            (subject.1, text.1)
-        } else {
-            (subject.0, text.0)
-        };
-        crate::mail::enqueue(
-            tx,
-            &OutgoingMail {
-                to: email.clone(),
-                subject: s.into(),
-                text: format!("{body}\n\n{url}\n"),
-                html: Some(format!(
-                    "<p>{}</p><p><a href=\"{}\">{}</a></p>",
-                    crate::mail::html_escape(body),
-                    crate::mail::html_escape(&url),
-                    crate::mail::html_escape(&url)
-                )),
-            },
-        )
-        .await?;
-    }
-    Ok(())
-}
-
 fn names(kind: ClockKind) -> (&'static str, &'static str) {
     match kind {
         ClockKind::Notification => ("thông báo sự cố", "incident notification"),
@@ -508,7 +429,7 @@ pub async fn scan(core: &Core, at: OffsetDateTime) -> Result<usize> {
         let link = format!("/incidents/{}", i.id);
         let (name_vi, name_en) = names(kind);
         let due_shown = timefmt::show(due);
-        let to_officers = officers(&mut tx, i.owner.id).await?;
+        let to_officers = notices::officers(&mut tx, i.owner.id).await?;
         if last == "overdue" {
             let late = rules::days_ceil(at - due);
             let vi = format!(
@@ -520,25 +441,17 @@ pub async fn scan(core: &Core, at: OffsetDateTime) -> Result<usize> {
                 i.title, i.owner.name
             );
             let mut people = to_officers;
-            for p in coordinators(&mut tx).await? {
-                if !people.iter().any(|x| x.0 == p.0) {
-                    people.push(p);
-                }
-            }
-            tell(
-                &mut tx,
-                core,
-                &people,
-                "clock.overdue",
-                (
+            people.extend(notices::coordinators(&mut tx).await?);
+            let notice = Notice {
+                kind: "clock.overdue",
+                subject: (
                     "[ungcuu] Quá hạn báo cáo sự cố",
                     "[ungcuu] Incident report overdue",
                 ),
-                (&vi, &en),
-                &link,
-                t,
-            )
-            .await?;
+                text: (&vi, &en),
+                link: &link,
+            };
+            notices::tell(&mut tx, core, &people, &notice, t).await?;
         } else {
             let left = rules::days_ceil(due - at);
             let vi = format!(
@@ -549,20 +462,16 @@ pub async fn scan(core: &Core, at: OffsetDateTime) -> Result<usize> {
                 "{left} day(s) left: the {name_en} of incident \"{}\" is due by {due_shown}.",
                 i.title
             );
-            tell(
-                &mut tx,
-                core,
-                &to_officers,
-                "clock.reminder",
-                (
+            let notice = Notice {
+                kind: "clock.reminder",
+                subject: (
                     "[ungcuu] Sắp đến hạn báo cáo sự cố",
                     "[ungcuu] Incident report due soon",
                 ),
-                (&vi, &en),
-                &link,
-                t,
-            )
-            .await?;
+                text: (&vi, &en),
+                link: &link,
+            };
+            notices::tell(&mut tx, core, &to_officers, &notice, t).await?;
         }
         let ev = Actor::system("clocks.scan").event(
             "incident.clock_alert",

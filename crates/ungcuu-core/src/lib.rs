@@ -17,6 +17,7 @@ pub mod links;
 pub mod mail;
 pub mod mfa;
 pub mod network;
+pub mod notices;
 pub mod orgs;
 pub mod rate_limit;
 pub mod secrets;

@@ -3,15 +3,15 @@
 //! the response team roster and on-call schedule, convening the team, in-app notifications.
 
 use crate::audit::{denied, require};
-use crate::mail::OutgoingMail;
+use crate::notices::{self, Notice};
 use crate::{Actor, Core, CoreError, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
+use ungcuu_domain::OrgKind;
 use ungcuu_domain::permissions::{Action, Visibility};
 use ungcuu_domain::timefmt::{now, show};
 use ungcuu_domain::validate::Errors;
-use ungcuu_domain::{OrgKind, Role};
 use ungcuu_store::network::{
     self, Convening, FocalPoint, Notification, Profile, Shift, TeamMember,
 };
@@ -370,28 +370,6 @@ pub async fn assign_focal_point(
     Ok(fp)
 }
 
-/// Everyone who coordinates the province: the coordinator role held in a coordinator organisation.
-async fn coordinators(c: &mut Connection) -> Result<Vec<(Uuid, String, String)>> {
-    let page = users::list_memberships(c, None, None, None, None, 10_000).await?;
-    let mut out: Vec<(Uuid, String, String)> = Vec::new();
-    for m in page
-        .items
-        .into_iter()
-        .filter(|m| m.role == Role::Coordinator && m.org_kind == OrgKind::Coordinator)
-    {
-        if out.iter().any(|(u, _, _)| *u == m.user_id) {
-            continue;
-        }
-        if let Some(u) = users::get(c, m.user_id)
-            .await?
-            .filter(|u| u.disabled_at.is_none())
-        {
-            out.push((u.id, u.email, u.locale));
-        }
-    }
-    Ok(out)
-}
-
 async fn tell_coordinators(
     tx: &mut Connection,
     core: &Core,
@@ -401,31 +379,17 @@ async fn tell_coordinators(
     link: &str,
     t: OffsetDateTime,
 ) -> Result<()> {
-    for (uid, email, locale) in coordinators(tx).await? {
-        network::notify(tx, uid, kind, text_vi, text_en, Some(link), t).await?;
-        let (subject, body) = if locale == "en" {
-            ("[ungcuu] Focal point changed", text_en)
-        } else {
-            ("[ungcuu] Thay đổi đầu mối ứng cứu sự cố", text_vi)
-        };
-        let url = format!("{}{link}", core.config.public_url);
-        crate::mail::enqueue(
-            tx,
-            &OutgoingMail {
-                to: email,
-                subject: subject.into(),
-                text: format!("{body}\n\n{url}\n"),
-                html: Some(format!(
-                    "<p>{}</p><p><a href=\"{}\">{}</a></p>",
-                    crate::mail::html_escape(body),
-                    crate::mail::html_escape(&url),
-                    crate::mail::html_escape(&url)
-                )),
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    let people = notices::coordinators(tx).await?;
+    let notice = Notice {
+        kind,
+        subject: (
+            "[ungcuu] Thay đổi đầu mối ứng cứu sự cố",
+            "[ungcuu] Focal point changed",
+        ),
+        text: (text_vi, text_en),
+        link,
+    };
+    notices::tell(tx, core, &people, &notice, t).await
 }
 
 /// One row of the province-wide directory.
@@ -765,37 +729,22 @@ pub async fn convene(
         .unwrap_or_default();
     let text_vi = format!("Triệu tập Đội ứng cứu lúc {when}{incident}: {reason}");
     let text_en = format!("Response team convened at {when}{incident}: {reason}");
+    let mut people = Vec::with_capacity(called.len());
     for m in &called {
-        network::notify(
-            &mut tx,
-            m.user_id,
-            "team.convened",
-            &text_vi,
-            &text_en,
-            Some("/team"),
-            t,
-        )
-        .await?;
-        let locale = users::get(&mut tx, m.user_id)
-            .await?
-            .map(|u| u.locale)
-            .unwrap_or_default();
-        let (subject, body) = if locale == "en" {
-            ("[ungcuu] Response team convened", &text_en)
-        } else {
-            ("[ungcuu] Triệu tập Đội ứng cứu sự cố", &text_vi)
-        };
-        crate::mail::enqueue(
-            &mut tx,
-            &OutgoingMail {
-                to: m.email.clone(),
-                subject: subject.into(),
-                text: format!("{body}\n\n{}/team\n", core.config.public_url),
-                html: Some(format!("<p>{}</p>", crate::mail::html_escape(body))),
-            },
-        )
-        .await?;
+        if let Some(r) = notices::recipient(&mut tx, m.user_id).await? {
+            people.push(r);
+        }
     }
+    let notice = Notice {
+        kind: "team.convened",
+        subject: (
+            "[ungcuu] Triệu tập Đội ứng cứu sự cố",
+            "[ungcuu] Response team convened",
+        ),
+        text: (&text_vi, &text_en),
+        link: "/team",
+    };
+    notices::tell(&mut tx, core, &people, &notice, t).await?;
     let ev = actor.event(
         "team.convene",
         "convening",
