@@ -517,6 +517,10 @@ pub async fn create(core: &Core, actor: &Actor, new: NewIncident) -> Result<Inci
         }),
     );
     audit::append(&mut tx, &ev, t).await?;
+    // Whoever reports an incident hears of its progress until they unfollow it.
+    if let Some(uid) = actor.user_id() {
+        ungcuu_store::notices::follow(&mut tx, incident.id, uid, t).await?;
+    }
     commit(tx).await?;
     Ok(incident)
 }
@@ -577,6 +581,26 @@ pub async fn transition(
         json!({ "from": before.state.as_str(), "to": to.as_str(), "comment": comment }),
     );
     audit::append(&mut tx, &ev, t).await?;
+    let (to_vi, to_en) = to.names();
+    let text_vi = format!(
+        "Sự cố \"{}\" ({}) chuyển sang bước: {to_vi}.",
+        before.title, before.owner.name
+    );
+    let text_en = format!(
+        "Incident \"{}\" ({}) moved to: {to_en}.",
+        before.title, before.owner.name
+    );
+    let link = format!("/incidents/{id}");
+    let notice = crate::notices::Notice {
+        kind: "incident.state",
+        subject: (
+            "[ungcuu] Sự cố chuyển bước xử lý",
+            "[ungcuu] Incident moved to another step",
+        ),
+        text: (&text_vi, &text_en),
+        link: &link,
+    };
+    crate::notices::tell_followers(&mut tx, core, id, actor.user_id(), &notice, t).await?;
     commit(tx).await?;
     let mut c = core.db.conn().await?;
     store::get(&mut c, id).await?.ok_or(CoreError::NotFound)

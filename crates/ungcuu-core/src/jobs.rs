@@ -23,6 +23,7 @@ async fn run(core: &Core, job: &Job) -> Result<()> {
             crate::mail::deliver(core, id).await
         }
         crate::clocks::SCAN_JOB => crate::clocks::scan(core, now()).await.map(|_| ()),
+        crate::notices::DIGEST_JOB => crate::notices::send_digests(core, now()).await.map(|_| ()),
         other => Err(CoreError::Internal(format!("unknown job kind {other}"))),
     }
 }
@@ -73,6 +74,9 @@ pub async fn worker(core: Core, mut stop: tokio::sync::watch::Receiver<bool>) {
             next_scan = std::time::Instant::now() + crate::clocks::SCAN_EVERY;
             if let Err(e) = crate::clocks::enqueue_scan(&core).await {
                 tracing::error!(error = %e, "could not enqueue the clock scan");
+            }
+            if let Err(e) = crate::notices::enqueue_digest_scan(&core).await {
+                tracing::error!(error = %e, "could not enqueue the digest scan");
             }
         }
         let idle = match run_one(&core, &name).await {

@@ -14,6 +14,7 @@ pub mod grants;
 pub mod incidents;
 pub mod jobs;
 pub mod links;
+pub mod live;
 pub mod mail;
 pub mod mfa;
 pub mod network;

@@ -93,6 +93,32 @@ impl IncidentState {
         }
     }
 
+    /// Its name in Vietnamese and English (also the interface's label, under [`Self::label_key`]).
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            IncidentState::Received => ("Tiếp nhận", "Received"),
+            IncidentState::Verifying => ("Đang xác minh", "Verifying"),
+            IncidentState::InitialResponse => ("Ứng cứu ban đầu", "Initial response"),
+            IncidentState::OptionProposed => ("Đã đề xuất phương án", "Response option proposed"),
+            IncidentState::OptionApproved => {
+                ("Phương án đã được phê duyệt", "Response option approved")
+            }
+            IncidentState::Escalated => (
+                "Đã báo cáo Ban Chỉ đạo",
+                "Escalated to the steering committee",
+            ),
+            IncidentState::Containing => ("Ngăn chặn, hạn chế thiệt hại", "Containing"),
+            IncidentState::Eradicating => ("Loại bỏ mã độc, khắc phục điểm yếu", "Eradicating"),
+            IncidentState::Recovering => ("Khôi phục hệ thống", "Recovering"),
+            IncidentState::VerifyingRecovery => ("Kiểm tra sau khôi phục", "Verifying recovery"),
+            IncidentState::Review => ("Tổng kết, rút kinh nghiệm", "Review"),
+            IncidentState::Closed => ("Đã đóng", "Closed"),
+            IncidentState::Rejected => ("Không phải sự cố (từ chối)", "Rejected (not an incident)"),
+            IncidentState::Duplicate => ("Trùng lặp", "Duplicate"),
+            IncidentState::Merged => ("Đã gộp vào sự cố khác", "Merged into another incident"),
+        }
+    }
+
     /// Translation key of its label.
     pub fn label_key(self) -> &'static str {
         match self {

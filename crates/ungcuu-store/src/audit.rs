@@ -333,3 +333,31 @@ pub async fn verify(c: &mut AnyConnection) -> Result<Verdict> {
         head: prev_hash,
     })
 }
+
+/// The newest position in the chain among one organisation's events (0 when it has none).
+/// Cheap on the `(organization_id, seq)` index; the live incident page polls it.
+pub async fn latest_seq_of_org(c: &mut AnyConnection, org: Uuid) -> Result<i64> {
+    let r = sqlx::query("SELECT MAX(seq) AS s FROM audit_events WHERE organization_id = $1")
+        .bind(org.to_string())
+        .fetch_one(c)
+        .await?;
+    Ok(r.opt_int("s")?.unwrap_or(0))
+}
+
+/// One organisation's events after `after_seq`, oldest first, at most `limit`.
+pub async fn org_events_after(
+    c: &mut AnyConnection,
+    org: Uuid,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<Event>> {
+    let mut q = Sql::new("SELECT ");
+    q.push(COLS)
+        .push(" FROM audit_events WHERE organization_id = ")
+        .bind(org)
+        .push(" AND seq > ")
+        .bind(after_seq)
+        .push(" ORDER BY seq LIMIT ")
+        .bind(limit);
+    q.query().fetch_all(c).await?.iter().map(from_row).collect()
+}

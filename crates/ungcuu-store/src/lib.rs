@@ -17,6 +17,7 @@ pub mod grants;
 pub mod incidents;
 pub mod jobs;
 pub mod network;
+pub mod notices;
 pub mod orgs;
 pub mod outbox;
 pub mod rate_limits;

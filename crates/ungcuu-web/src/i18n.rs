@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
+use ungcuu_domain::incident::IncidentState;
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -1678,65 +1679,6 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Đang xử lý (chưa kết thúc)",
         "Open (not finished)",
     ),
-    ("incident.state.received", "Tiếp nhận", "Received"),
-    ("incident.state.verifying", "Đang xác minh", "Verifying"),
-    (
-        "incident.state.initial_response",
-        "Ứng cứu ban đầu",
-        "Initial response",
-    ),
-    (
-        "incident.state.option_proposed",
-        "Đã đề xuất phương án",
-        "Response option proposed",
-    ),
-    (
-        "incident.state.option_approved",
-        "Phương án đã được phê duyệt",
-        "Response option approved",
-    ),
-    (
-        "incident.state.escalated",
-        "Đã báo cáo Ban Chỉ đạo",
-        "Escalated to the steering committee",
-    ),
-    (
-        "incident.state.containing",
-        "Ngăn chặn, hạn chế thiệt hại",
-        "Containing",
-    ),
-    (
-        "incident.state.eradicating",
-        "Loại bỏ mã độc, khắc phục điểm yếu",
-        "Eradicating",
-    ),
-    (
-        "incident.state.recovering",
-        "Khôi phục hệ thống",
-        "Recovering",
-    ),
-    (
-        "incident.state.verifying_recovery",
-        "Kiểm tra sau khôi phục",
-        "Verifying recovery",
-    ),
-    (
-        "incident.state.review",
-        "Tổng kết, rút kinh nghiệm",
-        "Review",
-    ),
-    ("incident.state.closed", "Đã đóng", "Closed"),
-    (
-        "incident.state.rejected",
-        "Không phải sự cố (từ chối)",
-        "Rejected (not an incident)",
-    ),
-    ("incident.state.duplicate", "Trùng lặp", "Duplicate"),
-    (
-        "incident.state.merged",
-        "Đã gộp vào sự cố khác",
-        "Merged into another incident",
-    ),
     ("incident.type", "Loại sự cố (Mẫu 05)", "Type (Mẫu 05)"),
     ("incident.type.dos", "Từ chối dịch vụ", "Denial of service"),
     (
@@ -2650,12 +2592,160 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Chỉ cán bộ phụ trách ATTT của đơn vị có sự cố hoặc cơ quan điều phối mới ghi nhận được việc gửi báo cáo.",
         "Only the security officer of the incident's organisation, or the coordinator, may record a sending.",
     ),
+    (
+        "notices.topic.assignment",
+        "Được giao nhiệm vụ",
+        "A task assigned to me",
+    ),
+    (
+        "notices.topic.mention",
+        "Được nhắc tên trong bình luận",
+        "Mentions of me in comments",
+    ),
+    (
+        "notices.topic.incident_state",
+        "Sự cố tôi theo dõi chuyển bước xử lý",
+        "Incidents I follow change step",
+    ),
+    (
+        "notices.topic.request",
+        "Đề nghị hỗ trợ, phối hợp",
+        "Requests for support",
+    ),
+    (
+        "notices.topic.clock",
+        "Nhắc hạn và quá hạn báo cáo",
+        "Report deadline reminders and escalations",
+    ),
+    (
+        "notices.topic.document",
+        "Báo cáo được ban hành, gửi đi",
+        "Reports issued and sent",
+    ),
+    (
+        "notices.topic.network",
+        "Mạng lưới, Đội ứng cứu, Ban Chỉ đạo",
+        "Network, response team, steering committee",
+    ),
+    ("notices.mode.now", "Gửi thư ngay", "E-mail at once"),
+    (
+        "notices.mode.digest",
+        "Gộp vào thư tổng hợp hằng ngày",
+        "In the daily digest",
+    ),
+    (
+        "notices.mode.off",
+        "Không gửi thư (chỉ xem trong hệ thống)",
+        "No e-mail (in the notification centre only)",
+    ),
+    (
+        "notices.prefs.title",
+        "Cài đặt nhận thông báo",
+        "Notification settings",
+    ),
+    (
+        "notices.prefs.help",
+        "Mọi thông báo luôn có trong mục Thông báo. Với từng loại, chọn cách nhận thư điện tử: gửi ngay, gộp vào một thư tổng hợp mỗi ngày vào giờ bạn chọn, hoặc không gửi.",
+        "Every notice is always in your notification centre. For each kind, choose how it reaches you by e-mail: at once, in one daily digest at the hour you choose, or not at all.",
+    ),
+    ("notices.prefs.topic", "Loại thông báo", "Kind of notice"),
+    ("notices.prefs.email", "Thư điện tử", "E-mail"),
+    (
+        "notices.prefs.digest_hour",
+        "Giờ gửi thư tổng hợp (giờ Việt Nam)",
+        "Digest hour (Vietnam time)",
+    ),
+    (
+        "notices.follow",
+        "Theo dõi sự cố này",
+        "Follow this incident",
+    ),
+    ("notices.unfollow", "Bỏ theo dõi", "Unfollow"),
+    (
+        "notices.following_help",
+        "Bạn được báo khi sự cố chuyển bước xử lý.",
+        "You are told when the incident moves to another step.",
+    ),
+    (
+        "notices.live.changed",
+        "Sự cố vừa được người khác cập nhật.",
+        "Someone else has just updated this incident.",
+    ),
+    ("notices.live.by", "bởi", "by"),
+    ("notices.live.reload", "Tải lại trang", "Reload the page"),
+    (
+        "notices.flash.following",
+        "Đã theo dõi sự cố.",
+        "You now follow this incident.",
+    ),
+    (
+        "notices.flash.unfollowed",
+        "Đã bỏ theo dõi sự cố.",
+        "You no longer follow this incident.",
+    ),
+    (
+        "notices.flash.filter_saved",
+        "Đã lưu bộ lọc.",
+        "Filter saved.",
+    ),
+    (
+        "notices.flash.filter_deleted",
+        "Đã xoá bộ lọc.",
+        "Filter deleted.",
+    ),
+    ("notices.filters.title", "Bộ lọc đã lưu", "Saved filters"),
+    (
+        "notices.filters.none",
+        "Chưa lưu bộ lọc nào. Lọc danh sách rồi đặt tên để lưu lại.",
+        "No saved filters yet. Filter the list, then name the filter to save it.",
+    ),
+    (
+        "notices.filters.confirm_delete",
+        "Xoá bộ lọc này?",
+        "Delete this filter?",
+    ),
+    ("notices.filters.name", "Tên bộ lọc", "Filter name"),
+    (
+        "notices.filters.save",
+        "Lưu bộ lọc hiện tại",
+        "Save the current filter",
+    ),
+    (
+        "notices.filter_not_saved",
+        "Chưa lưu được bộ lọc",
+        "The filter was not saved",
+    ),
+    (
+        "err.unknown_topic",
+        "Loại thông báo không có trong danh sách.",
+        "Unknown kind of notice.",
+    ),
+    (
+        "err.unknown_mode",
+        "Cách nhận phải là: gửi ngay, tổng hợp hằng ngày hoặc không gửi.",
+        "The mode must be now, digest or off.",
+    ),
+    (
+        "err.hour_range",
+        "Giờ phải từ 0 đến 23.",
+        "The hour must be between 0 and 23.",
+    ),
+    (
+        "err.name_taken",
+        "Tên này đã được dùng.",
+        "This name is already used.",
+    ),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
+    // Names the domain also needs outside the interface (notices, e-mails) live there.
+    let states = IncidentState::ALL
+        .into_iter()
+        .map(|s| (s.label_key(), s.names()));
     MESSAGES
         .iter()
         .map(|(k, vi, en)| (*k, (*vi, *en)))
+        .chain(states)
         .collect()
 });
 

@@ -8,7 +8,9 @@ pub mod dto;
 pub(crate) mod evidence;
 pub mod extract;
 pub(crate) mod incidents;
+mod live;
 mod network;
+pub(crate) mod notices;
 pub(crate) mod systems;
 
 use crate::State;
@@ -98,6 +100,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(incidents::IncidentsDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
     doc.merge(clocks::ClocksDoc::openapi());
+    doc.merge(notices::NoticesDoc::openapi());
     doc
 }
 
@@ -206,6 +209,7 @@ fn api_routes() -> Router<State> {
         .merge(incidents::router())
         .merge(evidence::router())
         .merge(clocks::router())
+        .merge(notices::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

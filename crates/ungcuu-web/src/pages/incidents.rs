@@ -97,6 +97,8 @@ struct ListPage<'a> {
     severities: Vec<(&'static str, &'static str)>,
     orgs: Vec<(String, String)>,
     filters: String,
+    /// Saved filters and the form saving this one, rendered by `pages::notices`.
+    saved: String,
     next: Option<String>,
     can_report: bool,
     filtered: bool,
@@ -197,6 +199,9 @@ async fn list(
     ]
     .iter()
     .any(|v| !v.is_empty());
+    // Only a filtered queue can be saved.
+    let saved =
+        super::notices::filters_section(&st, &ctx, if filtered { &filters } else { "" }).await;
     render(
         &ctx,
         ListPage {
@@ -213,6 +218,7 @@ async fn list(
                 .collect(),
             orgs,
             filters,
+            saved,
             next: page.next,
             can_report: ctx
                 .auth
@@ -821,6 +827,8 @@ struct DetailPage<'a> {
     form: Pairs,
     /// The evidence and indicators sections, rendered by `pages::evidence`.
     evidence: String,
+    /// The follow button and live-update banner, rendered by `pages::notices`.
+    follow: String,
     clocks: Vec<super::clocks::ClockLine>,
     records: Vec<super::clocks::RecordLine>,
     can_record: bool,
@@ -1066,6 +1074,7 @@ async fn detail_page(
         .collect();
     let page = DetailPage {
         evidence: super::evidence::section(st, ctx, id).await,
+        follow: super::notices::section(st, ctx, id).await,
         c: ctx,
         id: i.id,
         title: i.title.clone(),

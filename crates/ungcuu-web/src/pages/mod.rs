@@ -10,6 +10,7 @@ mod incidents;
 mod links;
 mod mfa;
 mod network;
+mod notices;
 mod orgs;
 mod settings;
 mod systems;
@@ -39,6 +40,7 @@ pub fn router() -> Router<State> {
         .merge(incidents::router())
         .merge(evidence::router())
         .merge(clocks::router())
+        .merge(notices::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

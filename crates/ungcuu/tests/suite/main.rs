@@ -18,6 +18,7 @@ mod jobs_mail;
 mod limits;
 mod matrix;
 mod network;
+mod notices;
 mod schema;
 mod screenshots;
 mod setup;

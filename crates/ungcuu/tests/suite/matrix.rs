@@ -346,6 +346,26 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             "/api/v1/settings/clock-rules".into(),
             Some(json!({"notification_days": 9})),
         ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}/follow", b.incident),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/incidents/{}/follow", b.incident),
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/incidents/{}/follow", b.incident),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}/live", b.incident),
+            None,
+        ),
     ]
 }
 
@@ -540,6 +560,11 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
                 ("channel", "email".into()),
                 ("recipients", "x".into()),
             ],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/follow", b.incident),
+            vec![("on", "1".into())],
         ),
     ]
 }
