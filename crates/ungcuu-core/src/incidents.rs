@@ -441,6 +441,23 @@ pub async fn create(core: &Core, actor: &Actor, new: NewIncident) -> Result<Inci
     let Some(owner) = owner else {
         return Err(CoreError::field("owner_org_id", "err.org_missing"));
     };
+    // A system chosen from the registry must be one the reporting organisation owns or operates,
+    // so a report cannot attach itself to (and reveal the name of) another body's system.
+    let registered = match new.system_id {
+        Some(sid) => {
+            let mut c = core.db.conn().await?;
+            match ungcuu_store::systems::get(&mut c, sid).await? {
+                Some(s)
+                    if s.owner.id == owner.id
+                        || s.operator.as_ref().is_some_and(|o| o.id == owner.id) =>
+                {
+                    Some(s)
+                }
+                _ => return Err(CoreError::field("system_id", "incident.err.system_unknown")),
+            }
+        }
+        None => None,
+    };
     if let Some(p) = &actor.principal
         && !p.can(Action::IncidentReport, owner.id)
     {
@@ -474,7 +491,9 @@ pub async fn create(core: &Core, actor: &Actor, new: NewIncident) -> Result<Inci
             name: owner.name.clone(),
         },
         system_id: new.system_id.map(|s| s.to_string()),
-        system_name: valid.system_name,
+        system_name: valid
+            .system_name
+            .or_else(|| registered.map(|s| s.details.name)),
         title: valid.title,
         description: valid.summary,
         incident_type,

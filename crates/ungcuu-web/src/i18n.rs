@@ -2735,6 +2735,89 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Tên này đã được dùng.",
         "This name is already used.",
     ),
+    (
+        "severity.title",
+        "Tiêu chí xác định sự cố nghiêm trọng",
+        "Rules for serious incidents",
+    ),
+    (
+        "severity.help",
+        "Khi một sự cố thoả ít nhất một tiêu chí đang bật, hệ thống đề xuất mức \"nghiêm trọng\" kèm lý do. Người xử lý vẫn có thể điều chỉnh mức độ, kèm lý do được ghi nhật ký.",
+        "When an incident meets at least one rule that is on, the system proposes \"serious\" with the reasons. A handler can still change the severity, with a reason that is audited.",
+    ),
+    ("severity.rules", "Các tiêu chí", "Rules"),
+    ("severity.threshold", "Ngưỡng", "Threshold"),
+    (
+        "severity.unit.level",
+        "cấp độ hệ thống, từ 1 đến 5",
+        "system level, 1 to 5",
+    ),
+    (
+        "severity.unit.orgs",
+        "số cơ quan, đơn vị",
+        "number of organisations",
+    ),
+    ("severity.unit.hours", "số giờ", "hours"),
+    (
+        "severity.rule.system_level",
+        "Hệ thống thông tin bị sự cố có cấp độ từ ngưỡng trở lên",
+        "The affected system's level is at or above the threshold",
+    ),
+    (
+        "severity.rule.organizations",
+        "Số cơ quan, đơn vị bị ảnh hưởng từ ngưỡng trở lên",
+        "At least the threshold number of organisations are affected",
+    ),
+    (
+        "severity.rule.personal_data",
+        "Lộ lọt dữ liệu cá nhân",
+        "Personal data exposed",
+    ),
+    (
+        "severity.rule.state_secret",
+        "Lộ lọt thông tin bí mật nhà nước",
+        "State secrets exposed",
+    ),
+    (
+        "severity.rule.service_outage",
+        "Dịch vụ công ngừng hoạt động quá số giờ ngưỡng",
+        "A public service down longer than the threshold",
+    ),
+    (
+        "severity.rule.external_resources",
+        "Cần huy động nguồn lực quốc gia hoặc quốc tế",
+        "National or foreign resources needed",
+    ),
+    (
+        "form.has_errors",
+        "Biểu mẫu còn lỗi, xem thông báo bên dưới từng ô.",
+        "The form has errors; see the message under each field.",
+    ),
+    (
+        "err.number",
+        "Phải là số nguyên.",
+        "Must be a whole number.",
+    ),
+    (
+        "incident.err.system_unknown",
+        "Không tìm thấy hệ thống thông tin này trong danh mục của đơn vị báo cáo.",
+        "This information system is not in the reporting organisation's registry.",
+    ),
+    (
+        "incident.form.system_id",
+        "Hệ thống trong danh mục",
+        "System from the registry",
+    ),
+    (
+        "incident.form.system_id_help",
+        "Chọn nếu hệ thống bị sự cố đã có trong danh mục hệ thống thông tin; nếu chưa có, để trống và nhập tên ở ô dưới.",
+        "Pick it if the affected system is in the registry; otherwise leave this empty and type its name below.",
+    ),
+    (
+        "incident.form.system_typed",
+        "— Không có trong danh mục (nhập tên bên dưới) —",
+        "— Not in the registry (type its name below) —",
+    ),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

@@ -284,6 +284,7 @@ fn sections(
     c: &Ctx,
     p: &Pairs,
     orgs: &[(String, String)],
+    systems: &[(String, String)],
     errs: &[(String, String)],
 ) -> Vec<Section> {
     let err = |name: &str| {
@@ -333,6 +334,17 @@ fn sections(
             checked: p.get("owner_org_id") == *id,
         })
         .collect();
+    let system_opts = std::iter::once(Opt {
+        value: String::new(),
+        label: c.t("incident.form.system_typed").into(),
+        checked: p.get("system_id").is_empty(),
+    })
+    .chain(systems.iter().map(|(id, label)| Opt {
+        value: id.clone(),
+        label: label.clone(),
+        checked: p.get("system_id") == *id,
+    }))
+    .collect();
     let mut subtypes = vec![Opt {
         value: String::new(),
         label: c.t("incident.form.unclassified").into(),
@@ -416,6 +428,16 @@ fn sections(
                     true,
                 ),
                 input("owner_body", "incident.report.owner_body", "text", false),
+                Input {
+                    help: "incident.form.system_id_help",
+                    ..choice(
+                        "system_id",
+                        "incident.form.system_id",
+                        "select",
+                        false,
+                        system_opts,
+                    )
+                },
                 Input {
                     help: "incident.form.system_name_help",
                     ..input("system_name", "incident.report.system_name", "text", false)
@@ -687,13 +709,34 @@ async fn form_page(
             "incident.err.needs_reporter",
         );
     }
+    // The registry's systems of the organisations the person may report for (owned or
+    // operated), to pick from instead of typing the name.
+    let ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
+    let filter = ungcuu_store::systems::SystemFilter {
+        owners_within: Some(ids.clone()),
+        or_operator_in: ids,
+        ..Default::default()
+    };
+    let systems: Vec<(String, String)> =
+        ungcuu_core::systems::list(&st.core, &ctx.actor(), filter, None, Some(200))
+            .await
+            .map(|p| p.items)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| {
+                (
+                    s.id.to_string(),
+                    format!("{} — {}", s.details.name, s.owner.name),
+                )
+            })
+            .collect();
     let orgs: Vec<(String, String)> = orgs
         .into_iter()
         .map(|o| (o.id.to_string(), o.name))
         .collect();
     let page = FormPage {
         c: ctx,
-        sections: sections(ctx, p, &orgs, &errors),
+        sections: sections(ctx, p, &orgs, &systems, &errors),
         has_errors: !errors.is_empty(),
     };
     let mut r = render(ctx, page);
@@ -747,9 +790,22 @@ async fn create(
             }
         },
     };
+    let system_id = match p.get("system_id").trim() {
+        "" => None,
+        v => match Uuid::parse_str(v) {
+            Ok(u) => Some(u),
+            Err(_) => {
+                let errs = vec![(
+                    "system_id".into(),
+                    ctx.t("incident.err.system_unknown").into(),
+                )];
+                return form_page(&st, &ctx, &p, errs, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        },
+    };
     let new = NewIncident {
         owner_org_id: owner,
-        system_id: None,
+        system_id,
         report: report_input(&p),
         incident_type: String::new(),
         subtype: p.get("subtype"),

@@ -13,6 +13,7 @@ mod network;
 mod notices;
 mod orgs;
 mod settings;
+mod severity;
 mod systems;
 mod users;
 
@@ -32,6 +33,7 @@ pub fn router() -> Router<State> {
         .merge(mfa::router())
         .merge(network::router())
         .merge(settings::router())
+        .merge(severity::router())
         .merge(systems::router())
         .merge(orgs::router())
         .merge(users::router())

@@ -22,5 +22,6 @@ mod notices;
 mod schema;
 mod screenshots;
 mod setup;
+mod severity_page;
 mod systems;
 mod xss;
