@@ -42,7 +42,7 @@ fn ungcuu(
 }
 
 /// Starts `ungcuu serve` on a free port; returns the child and its URL once it is ready.
-fn serve(
+pub(crate) fn serve(
     db: &str,
     data: &std::path::Path,
     extra: &[&str],

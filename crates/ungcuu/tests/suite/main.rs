@@ -13,6 +13,7 @@ mod cli;
 mod clocks;
 mod constituency;
 mod evidence;
+mod evidence_stream;
 mod incidents;
 mod jobs_mail;
 mod limits;
