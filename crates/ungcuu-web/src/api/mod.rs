@@ -8,6 +8,7 @@ pub mod dto;
 pub(crate) mod evidence;
 pub mod extract;
 pub(crate) mod incidents;
+pub(crate) mod intake;
 mod network;
 pub(crate) mod systems;
 
@@ -98,6 +99,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(incidents::IncidentsDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
     doc.merge(clocks::ClocksDoc::openapi());
+    doc.merge(intake::IntakeDoc::openapi());
     doc
 }
 
@@ -206,6 +208,7 @@ fn api_routes() -> Router<State> {
         .merge(incidents::router())
         .merge(evidence::router())
         .merge(clocks::router())
+        .merge(intake::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

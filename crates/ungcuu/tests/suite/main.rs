@@ -14,6 +14,7 @@ mod clocks;
 mod constituency;
 mod evidence;
 mod incidents;
+mod intake;
 mod jobs_mail;
 mod limits;
 mod matrix;
