@@ -825,6 +825,8 @@ struct DetailPage<'a> {
     records: Vec<super::clocks::RecordLine>,
     can_record: bool,
     channels: Vec<(&'static str, &'static str)>,
+    /// The e-mails received for it, rendered by `pages::intake`.
+    emails: String,
 }
 
 impl DetailPage<'_> {
@@ -1066,6 +1068,7 @@ async fn detail_page(
         .collect();
     let page = DetailPage {
         evidence: super::evidence::section(st, ctx, id).await,
+        emails: super::intake::section(st, ctx, id).await,
         c: ctx,
         id: i.id,
         title: i.title.clone(),

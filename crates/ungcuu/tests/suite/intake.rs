@@ -269,6 +269,13 @@ async fn an_html_only_mail_is_kept_as_text_and_never_rendered() {
     let page = s.get(&format!("/incidents/{id}")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Tài khoản của bạn sắp bị khóa"));
+    // The e-mails section names the sender and the Message-ID, linking the raw message.
+    assert!(page.body.contains("id=\"email-list\""));
+    assert!(page.body.contains("html-only-7781@phish-login.example"));
+    assert!(
+        page.body
+            .contains("IT Helpdesk &#60;helpdesk@phish-login.example&#62;")
+    );
     assert_inert(
         &page.body,
         "<script>alert(\"xss-mail\")</script>",

@@ -538,6 +538,10 @@ async fn payloads_in_e_mail_subjects_bodies_and_file_names_stay_inert_on_the_inc
         assert_inert(&queue.body, p, "incident queue of e-mailed reports");
         let r = s.get(&format!("/incidents/{id}")).await;
         assert_eq!(r.status, 200);
+        assert!(
+            r.body.contains("id=\"email-list\""),
+            "the e-mails section is shown"
+        );
         assert_inert(&r.body, p, "incident page of an e-mailed report");
     }
 }
