@@ -11,7 +11,9 @@ use crate::evidence::sanitise_name;
 use crate::incident::LONG_MAX;
 use crate::text::nfc;
 use crate::validate::{Errors, FieldError};
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use mail_parser::decoders::base64::base64_decode;
+use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::{Encoding, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
@@ -150,6 +152,24 @@ fn ids_of(v: &HeaderValue<'_>) -> Vec<String> {
     }
 }
 
+/// The bytes of an attachment as they were sent: only the transfer encoding undone. (The
+/// parser gives text parts converted to UTF-8, which would change their hashes.)
+fn attachment_bytes(raw: &[u8], p: &MessagePart<'_>) -> Vec<u8> {
+    if !matches!(p.body, PartType::Text(_) | PartType::Html(_)) {
+        return p.contents().to_vec();
+    }
+    let (start, end) = (p.raw_body_offset() as usize, p.raw_end_offset() as usize);
+    let Some(body) = raw.get(start..end.max(start)) else {
+        return p.contents().to_vec();
+    };
+    let decoded = match p.encoding {
+        Encoding::Base64 => base64_decode(body),
+        Encoding::QuotedPrintable => quoted_printable_decode(body),
+        Encoding::None => Some(body.to_vec()),
+    };
+    decoded.unwrap_or_else(|| p.contents().to_vec())
+}
+
 /// Reads a raw message. Errors name `message` (empty, not an e-mail) or `from` (missing or
 /// not an address).
 pub fn parse(raw: &[u8]) -> Result<Mail, Vec<FieldError>> {
@@ -209,7 +229,7 @@ pub fn parse(raw: &[u8]) -> Result<Mail, Vec<FieldError>> {
                 Some(n) if !n.trim().is_empty() => sanitise_name(&nfc(n)),
                 _ => format!("attachment-{}.bin", i + 1),
             },
-            bytes: p.contents().to_vec(),
+            bytes: attachment_bytes(raw, p),
         })
         .collect();
     Ok(Mail {
@@ -327,6 +347,21 @@ Content-Transfer-Encoding: base64\r\n\r\nTVqQAA==\r\n--b--\r\n";
         assert_eq!(m.attachments[0].bytes, b"MZ\x90\x00");
         assert!(m.message_id.starts_with("sha256:"));
         assert_eq!(m.message_id, parse(raw).unwrap().message_id);
+    }
+
+    #[test]
+    fn text_attachments_keep_their_bytes_and_charset() {
+        // "Nhật ký" in Windows-1258, quoted-printable, then the same as 8bit text.
+        let raw = b"From: x@y.vn\r\nSubject: t\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nbody\r\n\
+--b\r\nContent-Type: text/plain; charset=windows-1258\r\nContent-Disposition: attachment; filename=a.txt\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\r\nNh=E2=F2t k=FD=EC\r\n\
+--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename=b.txt\r\n\r\n\
+line 1\r\nline 2\r\n--b--\r\n";
+        let m = parse(raw).unwrap();
+        assert_eq!(m.attachments.len(), 2, "{:?}", m.attachments);
+        assert_eq!(m.attachments[0].bytes, b"Nh\xe2\xf2t k\xfd\xec");
+        assert_eq!(m.attachments[1].bytes, b"line 1\r\nline 2");
     }
 
     #[test]
