@@ -199,7 +199,7 @@ pub async fn receive(core: &Core, actor: &Actor, raw: &[u8]) -> Result<Received>
     if raw.len() as u64 > limit(core).await? {
         return Err(CoreError::field("message", TOO_LARGE));
     }
-    let mail = rules::parse(raw).map_err(CoreError::Invalid)?;
+    let mut mail = rules::parse(raw).map_err(CoreError::Invalid)?;
     if let Some(r) = earlier(core, actor, &mail).await? {
         return Ok(r);
     }
@@ -228,11 +228,16 @@ pub async fn receive(core: &Core, actor: &Actor, raw: &[u8]) -> Result<Received>
         bytes: raw.to_vec(),
         description: format!("Thư điện tử gốc (RFC 822) từ {sender}"),
     }];
-    files.extend(mail.attachments.iter().map(|a| File {
-        name: a.name.clone(),
-        bytes: a.bytes.clone(),
-        description: format!("Tệp đính kèm thư điện tử từ {sender}"),
-    }));
+    // Moved, not copied: a message may be tens of megabytes.
+    files.extend(
+        std::mem::take(&mut mail.attachments)
+            .into_iter()
+            .map(|a| File {
+                name: a.name,
+                bytes: a.bytes,
+                description: format!("Tệp đính kèm thư điện tử từ {sender}"),
+            }),
+    );
     let evidence_limit = crate::evidence::limit(core).await?;
     let collected_where = format!("Thư điện tử, Message-ID <{}>", mail.message_id);
     let incident_id = joined.as_ref().map_or_else(Uuid::now_v7, |i| i.id);

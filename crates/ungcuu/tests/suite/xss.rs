@@ -482,7 +482,7 @@ async fn payloads_in_evidence_and_indicators_stay_inert_on_the_incident_and_cust
 
 /// A raw message carrying `p` in the subject (an RFC 2047 encoded word), the body and an
 /// attachment's name (RFC 2231).
-fn hostile_mail(n: usize, p: &str) -> Vec<u8> {
+fn hostile_mail(n: usize, p: &str, reply: bool) -> Vec<u8> {
     use base64::Engine as _;
     let b64 = |s: &[u8]| base64::engine::general_purpose::STANDARD.encode(s);
     let name: String = format!("{p}.txt")
@@ -498,7 +498,7 @@ fn hostile_mail(n: usize, p: &str) -> Vec<u8> {
     format!(
         "From: =?UTF-8?B?{}?= <attacker{n}@evil.example>\r\n\
          Subject: =?UTF-8?B?{}?=\r\n\
-         Message-ID: <xss-{n}@evil.example>\r\n\
+         Message-ID: <xss-{n}{}@evil.example>\r\n{}\
          MIME-Version: 1.0\r\n\
          Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
          --b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
@@ -507,6 +507,12 @@ fn hostile_mail(n: usize, p: &str) -> Vec<u8> {
          Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
         b64(p.as_bytes()),
         b64(p.as_bytes()),
+        if reply { "-reply" } else { "" },
+        if reply {
+            format!("In-Reply-To: <xss-{n}@evil.example>\r\n")
+        } else {
+            String::new()
+        },
         b64(format!("body {p}").as_bytes()),
         b64(format!("file {n}").as_bytes()),
     )
@@ -521,8 +527,15 @@ async fn payloads_in_e_mail_subjects_bodies_and_file_names_stay_inert_on_the_inc
     assert_eq!(s.login(&f.officer_a.0, PASSWORD).await.status, 303);
     let mut ids = Vec::new();
     for (n, p) in XSS_CORPUS.iter().enumerate() {
-        let (st, r) = crate::intake::post_mail(&app, &f.officer_a.2, hostile_mail(n, p)).await;
+        let (st, r) =
+            crate::intake::post_mail(&app, &f.officer_a.2, hostile_mail(n, p, false)).await;
         assert_eq!(st, 201, "{p}: {r}");
+        // A reply in the thread: subject, sender and text go to the timeline.
+        let (st, rr) =
+            crate::intake::post_mail(&app, &f.officer_a.2, hostile_mail(n, p, true)).await;
+        assert_eq!(st, 201, "{p}: {rr}");
+        assert_eq!(rr["outcome"], "reply");
+        assert_eq!(rr["incident_id"], r["incident_id"]);
         // The payload really arrived in the file name (decoded from RFC 2231), not a default.
         let name = r["evidence"][1]["original_name"].as_str().unwrap();
         assert_eq!(
@@ -541,6 +554,10 @@ async fn payloads_in_e_mail_subjects_bodies_and_file_names_stay_inert_on_the_inc
         assert!(
             r.body.contains("id=\"email-list\""),
             "the e-mails section is shown"
+        );
+        assert!(
+            r.body.contains("Thư trả lời từ"),
+            "the reply is on the timeline"
         );
         assert_inert(&r.body, p, "incident page of an e-mailed report");
     }
