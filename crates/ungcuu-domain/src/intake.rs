@@ -23,6 +23,10 @@ pub const TITLE_MAX: usize = 200;
 /// The longest Message-ID kept as it is; a longer one is kept as its SHA-256.
 pub const MESSAGE_ID_MAX: usize = 500;
 
+/// The most attachments one message may carry (each becomes an evidence row and an audit
+/// event; a real report has a handful).
+pub const MAX_ATTACHMENTS: usize = 100;
+
 /// A file attached to the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
@@ -220,6 +224,12 @@ pub fn parse(raw: &[u8]) -> Result<Mail, Vec<FieldError>> {
     let date = m
         .date()
         .and_then(|d| OffsetDateTime::from_unix_timestamp(d.to_timestamp()).ok());
+    if m.attachments().filter(|p| !p.contents().is_empty()).count() > MAX_ATTACHMENTS {
+        return Err(vec![FieldError::new(
+            "message",
+            "intake.err.too_many_attachments",
+        )]);
+    }
     let attachments = m
         .attachments()
         .enumerate()
@@ -362,6 +372,27 @@ line 1\r\nline 2\r\n--b--\r\n";
         assert_eq!(m.attachments.len(), 2, "{:?}", m.attachments);
         assert_eq!(m.attachments[0].bytes, b"Nh\xe2\xf2t k\xfd\xec");
         assert_eq!(m.attachments[1].bytes, b"line 1\r\nline 2");
+    }
+
+    #[test]
+    fn too_many_attachments_are_refused() {
+        let mut raw =
+            b"From: x@y.vn\r\nSubject: t\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                .to_vec();
+        for i in 0..=MAX_ATTACHMENTS {
+            raw.extend(
+                format!(
+                    "--b\r\nContent-Type: application/octet-stream\r\n\
+                     Content-Disposition: attachment; filename=f{i}.bin\r\n\r\nx{i}\r\n"
+                )
+                .bytes(),
+            );
+        }
+        raw.extend(b"--b--\r\n");
+        assert_eq!(
+            codes(parse(&raw)),
+            vec![("message".into(), "intake.err.too_many_attachments")]
+        );
     }
 
     #[test]

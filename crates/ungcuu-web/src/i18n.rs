@@ -2671,6 +2671,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "The message is larger than the limit.",
     ),
     (
+        "intake.err.too_many_attachments",
+        "Thư có quá nhiều tệp đính kèm (tối đa 100 tệp).",
+        "The message has too many attachments (at most 100).",
+    ),
+    (
         "intake.err.duplicate",
         "Thư này đã được tiếp nhận trước đó.",
         "This message was received before.",
