@@ -397,6 +397,29 @@ async fn attachment_names_that_climb_quote_or_break_lines_are_sanitised_and_stay
 }
 
 #[tokio::test]
+async fn the_openapi_document_describes_the_intake() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let op = &doc["paths"]["/api/v1/intake/email"]["post"];
+    assert!(
+        op["requestBody"]["content"]["message/rfc822"].is_object(),
+        "{op}"
+    );
+    for status in ["200", "201", "413", "415", "422"] {
+        assert!(op["responses"][status].is_object(), "{status}: {op}");
+    }
+    assert!(doc["components"]["schemas"]["IntakeOut"].is_object());
+}
+
+#[tokio::test]
 async fn bad_input_is_refused_naming_the_field_and_writes_nothing() {
     let app = spawn_app().await;
     let f = app.fixture().await;
