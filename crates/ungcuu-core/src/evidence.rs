@@ -128,17 +128,18 @@ fn io(e: std::io::Error) -> CoreError {
     CoreError::Internal(format!("blob store: {e}"))
 }
 
-struct Stored {
-    sha256: String,
-    sha1: String,
-    md5: String,
-    size: i64,
-    head: Vec<u8>,
+/// A blob written to the store, with its hashes and first bytes (for sniffing).
+pub(crate) struct Stored {
+    pub(crate) sha256: String,
+    pub(crate) sha1: String,
+    pub(crate) md5: String,
+    pub(crate) size: i64,
+    pub(crate) head: Vec<u8>,
 }
 
 /// Streams `body` into a temporary file while hashing, then moves it to its address (or drops
 /// it when the blob is already there). Over `limit` the temporary file is removed.
-async fn store_blob<S, B, E>(data_dir: &Path, mut body: S, limit: u64) -> Result<Stored>
+pub(crate) async fn store_blob<S, B, E>(data_dir: &Path, mut body: S, limit: u64) -> Result<Stored>
 where
     S: Stream<Item = std::result::Result<B, E>> + Unpin,
     B: AsRef<[u8]>,

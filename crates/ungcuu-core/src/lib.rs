@@ -12,6 +12,7 @@ pub mod error;
 pub mod evidence;
 pub mod grants;
 pub mod incidents;
+pub mod intake;
 pub mod jobs;
 pub mod links;
 pub mod live;

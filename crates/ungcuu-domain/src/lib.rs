@@ -6,6 +6,7 @@ pub mod constituency;
 pub mod csv;
 pub mod evidence;
 pub mod incident;
+pub mod intake;
 pub mod notice;
 pub mod org;
 pub mod permissions;

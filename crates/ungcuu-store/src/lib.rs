@@ -15,6 +15,7 @@ pub mod constituency;
 pub mod evidence;
 pub mod grants;
 pub mod incidents;
+pub mod intake;
 pub mod jobs;
 pub mod network;
 pub mod notices;

@@ -2818,6 +2818,48 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "— Không có trong danh mục (nhập tên bên dưới) —",
         "— Not in the registry (type its name below) —",
     ),
+    (
+        "intake.err.empty",
+        "Thư trống: hãy gửi nguyên văn thư điện tử (RFC 822).",
+        "The message is empty: send the raw e-mail (RFC 822).",
+    ),
+    (
+        "intake.err.not_a_message",
+        "Đây không phải là thư điện tử: nội dung phải bắt đầu bằng các dòng tiêu đề như From:, Subject:.",
+        "This is not an e-mail: it must start with header lines such as From: and Subject:.",
+    ),
+    (
+        "intake.err.from",
+        "Thư thiếu địa chỉ người gửi (From) hợp lệ.",
+        "The message has no valid sender address (From).",
+    ),
+    (
+        "intake.err.too_large",
+        "Thư vượt quá giới hạn dung lượng cho phép.",
+        "The message is larger than the limit.",
+    ),
+    (
+        "intake.err.too_many_attachments",
+        "Thư có quá nhiều tệp đính kèm (tối đa 100 tệp).",
+        "The message has too many attachments (at most 100).",
+    ),
+    (
+        "intake.err.duplicate",
+        "Thư này đã được tiếp nhận trước đó.",
+        "This message was received before.",
+    ),
+    (
+        "intake.section",
+        "Thư điện tử đã tiếp nhận",
+        "E-mails received",
+    ),
+    ("intake.sender", "Người gửi", "Sender"),
+    ("intake.subject", "Tiêu đề thư", "Subject"),
+    ("intake.received_at", "Thời điểm tiếp nhận", "Received"),
+    ("intake.kind", "Loại", "Kind"),
+    ("intake.kind.report", "Báo cáo mới", "New report"),
+    ("intake.kind.reply", "Thư trả lời", "Reply"),
+    ("intake.raw", "Thư gốc", "Raw message"),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

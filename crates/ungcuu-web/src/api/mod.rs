@@ -8,6 +8,7 @@ pub mod dto;
 pub(crate) mod evidence;
 pub mod extract;
 pub(crate) mod incidents;
+pub(crate) mod intake;
 mod live;
 mod network;
 pub(crate) mod notices;
@@ -101,6 +102,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(evidence::EvidenceDoc::openapi());
     doc.merge(clocks::ClocksDoc::openapi());
     doc.merge(notices::NoticesDoc::openapi());
+    doc.merge(intake::IntakeDoc::openapi());
     doc
 }
 
@@ -210,6 +212,7 @@ fn api_routes() -> Router<State> {
         .merge(evidence::router())
         .merge(clocks::router())
         .merge(notices::router())
+        .merge(intake::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

@@ -889,6 +889,8 @@ struct DetailPage<'a> {
     records: Vec<super::clocks::RecordLine>,
     can_record: bool,
     channels: Vec<(&'static str, &'static str)>,
+    /// The e-mails received for it, rendered by `pages::intake`.
+    emails: String,
 }
 
 impl DetailPage<'_> {
@@ -1131,6 +1133,7 @@ async fn detail_page(
     let page = DetailPage {
         evidence: super::evidence::section(st, ctx, id).await,
         follow: super::notices::section(st, ctx, id).await,
+        emails: super::intake::section(st, ctx, id).await,
         c: ctx,
         id: i.id,
         title: i.title.clone(),

@@ -7,6 +7,7 @@ mod constituency;
 mod evidence;
 mod home;
 mod incidents;
+mod intake;
 mod links;
 mod mfa;
 mod network;

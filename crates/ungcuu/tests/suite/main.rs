@@ -15,6 +15,7 @@ mod constituency;
 mod evidence;
 mod evidence_stream;
 mod incidents;
+mod intake;
 mod jobs_mail;
 mod limits;
 mod matrix;

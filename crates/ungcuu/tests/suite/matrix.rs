@@ -910,3 +910,76 @@ async fn a_grant_opens_one_incident_to_a_supporting_organisation() {
     }
     assert_eq!(app.get_json(&path, &f.officer_a.2).await.0, 404);
 }
+
+/// Everything one reads of an incident: timeline, evidence, indicators and the incident.
+async fn incident_snapshot(app: &TestApp, token: &str, path: &str) -> [Value; 4] {
+    [
+        app.get_json(&format!("{path}/timeline"), token).await.1,
+        app.get_json(&format!("{path}/evidence"), token).await.1,
+        app.get_json(&format!("{path}/indicators"), token).await.1,
+        app.get_json(path, token).await.1,
+    ]
+}
+
+/// A reply posted by B's token that names a message of A's incident never joins it: it starts
+/// an incident of B, the refusal is audited, and A's incident is unchanged. The same message
+/// posted by B is not a "duplicate" of A's either (that would tell B A's incident id).
+#[tokio::test]
+async fn a_mail_from_another_organisation_never_joins_or_reveals_an_incident_of_a() {
+    use crate::intake::{mail, post_mail};
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    // The sender of the first message has an account in A, so B's token still cannot file
+    // into A: the caller may not report for A.
+    app.user("dao.nt@so-a.example.vn", f.org_a, "officer").await;
+    let (s, a) = post_mail(&app, &f.officer_a.2, mail("thunderbird_mixed_pdf.eml")).await;
+    assert_eq!(s, 201, "{a}");
+    assert_eq!(a["outcome"], "new");
+    let a_id = a["incident_id"].as_str().unwrap().to_string();
+    let a_path = format!("/api/v1/incidents/{a_id}");
+    let before = incident_snapshot(&app, &f.officer_a.2, &a_path).await;
+    let (_, denied_before) = app
+        .get_json("/api/v1/audit?action=authz.denied&limit=200", &f.admin.2)
+        .await;
+    let denied_before = denied_before["items"].as_array().unwrap().len();
+
+    let (s, r) = post_mail(&app, &f.officer_b.2, mail("gmail_reply.eml")).await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(r["outcome"], "new");
+    assert_ne!(r["incident_id"], a_id.as_str());
+    let (_, bi) = app
+        .get_json(
+            &format!("/api/v1/incidents/{}", r["incident_id"].as_str().unwrap()),
+            &f.officer_b.2,
+        )
+        .await;
+    assert_eq!(bi["owner"]["id"], f.org_b.to_string().as_str());
+
+    let (s, r) = post_mail(&app, &f.officer_b.2, mail("thunderbird_mixed_pdf.eml")).await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(r["duplicate"], false);
+    assert_ne!(r["incident_id"], a_id.as_str());
+    let (_, bi) = app
+        .get_json(
+            &format!("/api/v1/incidents/{}", r["incident_id"].as_str().unwrap()),
+            &f.officer_b.2,
+        )
+        .await;
+    assert_eq!(bi["owner"]["id"], f.org_b.to_string().as_str());
+
+    assert_eq!(
+        incident_snapshot(&app, &f.officer_a.2, &a_path).await,
+        before
+    );
+    let (_, logged) = app
+        .get_json("/api/v1/audit?action=authz.denied&limit=200", &f.admin.2)
+        .await;
+    let items = logged["items"].as_array().unwrap();
+    assert!(items.len() > denied_before);
+    assert!(
+        items.iter().any(|e| e["object_id"] == a_id.as_str()),
+        "{logged}"
+    );
+    // B cannot read A's incident through the answer either.
+    assert_eq!(app.get_json(&a_path, &f.officer_b.2).await.0, 404);
+}

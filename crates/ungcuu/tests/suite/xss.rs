@@ -479,3 +479,86 @@ async fn payloads_in_evidence_and_indicators_stay_inert_on_the_incident_and_cust
         assert_inert(&r.body, p, "custody page");
     }
 }
+
+/// A raw message carrying `p` in the subject (an RFC 2047 encoded word), the body and an
+/// attachment's name (RFC 2231).
+fn hostile_mail(n: usize, p: &str, reply: bool) -> Vec<u8> {
+    use base64::Engine as _;
+    let b64 = |s: &[u8]| base64::engine::general_purpose::STANDARD.encode(s);
+    let name: String = format!("{p}.txt")
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!(
+        "From: =?UTF-8?B?{}?= <attacker{n}@evil.example>\r\n\
+         Subject: =?UTF-8?B?{}?=\r\n\
+         Message-ID: <xss-{n}{}@evil.example>\r\n{}\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+         --b\r\nContent-Type: application/octet-stream\r\n\
+         Content-Disposition: attachment; filename*=UTF-8''{name}\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        b64(p.as_bytes()),
+        b64(p.as_bytes()),
+        if reply { "-reply" } else { "" },
+        if reply {
+            format!("In-Reply-To: <xss-{n}@evil.example>\r\n")
+        } else {
+            String::new()
+        },
+        b64(format!("body {p}").as_bytes()),
+        b64(format!("file {n}").as_bytes()),
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn payloads_in_e_mail_subjects_bodies_and_file_names_stay_inert_on_the_incident_page() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let s = WebSession::new(&app.url);
+    assert_eq!(s.login(&f.officer_a.0, PASSWORD).await.status, 303);
+    let mut ids = Vec::new();
+    for (n, p) in XSS_CORPUS.iter().enumerate() {
+        let (st, r) =
+            crate::intake::post_mail(&app, &f.officer_a.2, hostile_mail(n, p, false)).await;
+        assert_eq!(st, 201, "{p}: {r}");
+        // A reply in the thread: subject, sender and text go to the timeline.
+        let (st, rr) =
+            crate::intake::post_mail(&app, &f.officer_a.2, hostile_mail(n, p, true)).await;
+        assert_eq!(st, 201, "{p}: {rr}");
+        assert_eq!(rr["outcome"], "reply");
+        assert_eq!(rr["incident_id"], r["incident_id"]);
+        // The payload really arrived in the file name (decoded from RFC 2231), not a default.
+        let name = r["evidence"][1]["original_name"].as_str().unwrap();
+        assert_eq!(
+            name,
+            ungcuu_domain::evidence::sanitise_name(&format!("{p}.txt")),
+            "{p}"
+        );
+        ids.push(r["incident_id"].as_str().unwrap().to_string());
+    }
+    let queue = s.get("/incidents").await;
+    assert_eq!(queue.status, 200);
+    for (id, p) in ids.iter().zip(XSS_CORPUS) {
+        assert_inert(&queue.body, p, "incident queue of e-mailed reports");
+        let r = s.get(&format!("/incidents/{id}")).await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.body.contains("id=\"email-list\""),
+            "the e-mails section is shown"
+        );
+        assert!(
+            r.body.contains("Thư trả lời từ"),
+            "the reply is on the timeline"
+        );
+        assert_inert(&r.body, p, "incident page of an e-mailed report");
+    }
+}
