@@ -536,12 +536,43 @@ pub async fn create(core: &Core, actor: &Actor, new: NewIncident) -> Result<Inci
         }),
     );
     audit::append(&mut tx, &ev, t).await?;
+    announce(&mut tx, core, &incident, actor.user_id(), t).await?;
     // Whoever reports an incident hears of its progress until they unfollow it.
     if let Some(uid) = actor.user_id() {
         ungcuu_store::notices::follow(&mut tx, incident.id, uid, t).await?;
     }
     commit(tx).await?;
     Ok(incident)
+}
+
+/// Tells the owner's officers and the province's coordinators that a report arrived (whoever
+/// made it excepted), whatever the channel: form, API, phone entry or e-mail.
+pub(crate) async fn announce(
+    tx: &mut ungcuu_store::Connection,
+    core: &Core,
+    incident: &Incident,
+    by: Option<Uuid>,
+    t: time::OffsetDateTime,
+) -> Result<()> {
+    let mut people = crate::notices::officers(tx, incident.owner.id).await?;
+    people.extend(crate::notices::coordinators(tx).await?);
+    people.retain(|p| Some(p.id) != by);
+    let text_vi = format!(
+        "Báo cáo sự cố mới của {}: \"{}\".",
+        incident.owner.name, incident.title
+    );
+    let text_en = format!(
+        "New incident report from {}: \"{}\".",
+        incident.owner.name, incident.title
+    );
+    let link = format!("/incidents/{}", incident.id);
+    let notice = crate::notices::Notice {
+        kind: "incident.reported",
+        subject: ("[ungcuu] Báo cáo sự cố mới", "[ungcuu] New incident report"),
+        text: (&text_vi, &text_en),
+        link: &link,
+    };
+    crate::notices::tell(tx, core, &people, &notice, t).await
 }
 
 /// Moves an incident to `to`, if the machine allows it from where it stands and the actor holds

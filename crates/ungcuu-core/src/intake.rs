@@ -305,6 +305,7 @@ pub async fn receive(core: &Core, actor: &Actor, raw: &[u8]) -> Result<Received>
                 }),
             );
             audit::append(&mut tx, &a, t).await?;
+            incidents::announce(&mut tx, core, incident, actor.user_id(), t).await?;
         }
         None => {
             let text = fit(

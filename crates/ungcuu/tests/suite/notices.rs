@@ -120,6 +120,23 @@ async fn followers_hear_of_each_step_by_their_chosen_mode_and_the_digest_goes_on
         .await;
     assert_eq!(s, 200, "{fo}");
     assert_eq!(fo["following"], true);
+    // The coordinators hear of the new report; the reporter does not hear of their own.
+    let reported = |v: &Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["kind"] == "incident.reported")
+            .count()
+    };
+    assert_eq!(
+        reported(&app.get_json("/api/v1/notifications", coord).await.1),
+        1
+    );
+    assert_eq!(
+        reported(&app.get_json("/api/v1/notifications", officer).await.1),
+        0
+    );
     // The coordinator moves it: the officer is told at once (in the centre and by e-mail), the
     // coordinator who made the change is not.
     step(&app, coord, &id, "verifying").await;
