@@ -517,6 +517,7 @@ pub async fn create(core: &Core, actor: &Actor, new: NewIncident) -> Result<Inci
         }),
     );
     audit::append(&mut tx, &ev, t).await?;
+    crate::tasks::enter_state(&mut tx, actor, &incident, IncidentState::Received, t).await?;
     commit(tx).await?;
     Ok(incident)
 }
@@ -551,6 +552,9 @@ pub async fn transition(
         CoreError::field(field, r.code())
     })?;
     require_on(core, actor, g.action(), &before, g.refusal_key()).await?;
+    if (before.state, to) == (IncidentState::VerifyingRecovery, IncidentState::Review) {
+        crate::tasks::check_recovery(core, id).await?;
+    }
     let t = now();
     let change = StateChange {
         id,
@@ -577,6 +581,7 @@ pub async fn transition(
         json!({ "from": before.state.as_str(), "to": to.as_str(), "comment": comment }),
     );
     audit::append(&mut tx, &ev, t).await?;
+    crate::tasks::enter_state(&mut tx, actor, &before, to, t).await?;
     commit(tx).await?;
     let mut c = core.db.conn().await?;
     store::get(&mut c, id).await?.ok_or(CoreError::NotFound)

@@ -9,6 +9,7 @@ pub mod incident;
 pub mod org;
 pub mod permissions;
 pub mod systems;
+pub mod tasks;
 pub mod text;
 pub mod timefmt;
 pub mod validate;

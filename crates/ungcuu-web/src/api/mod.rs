@@ -10,6 +10,7 @@ pub mod extract;
 pub(crate) mod incidents;
 mod network;
 pub(crate) mod systems;
+pub(crate) mod tasks;
 
 use crate::State;
 use crate::ctx::Ctx;
@@ -98,6 +99,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(incidents::IncidentsDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
     doc.merge(clocks::ClocksDoc::openapi());
+    doc.merge(tasks::TasksDoc::openapi());
     doc
 }
 
@@ -206,6 +208,7 @@ fn api_routes() -> Router<State> {
         .merge(incidents::router())
         .merge(evidence::router())
         .merge(clocks::router())
+        .merge(tasks::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

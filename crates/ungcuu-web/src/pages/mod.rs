@@ -13,6 +13,7 @@ mod network;
 mod orgs;
 mod settings;
 mod systems;
+mod tasks;
 mod users;
 
 use crate::State;
@@ -39,6 +40,7 @@ pub fn router() -> Router<State> {
         .merge(incidents::router())
         .merge(evidence::router())
         .merge(clocks::router())
+        .merge(tasks::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

@@ -22,4 +22,5 @@ mod schema;
 mod screenshots;
 mod setup;
 mod systems;
+mod tasks;
 mod xss;
