@@ -335,11 +335,14 @@ fn handles(actor: &Actor, i: &Incident) -> bool {
         .is_none_or(|p| p.can(Action::IncidentHandle, i.owner.id))
 }
 
-/// True when the actor belongs to the task's lead or a supporting organisation.
+/// True when the actor is the task's assignee or belongs to its lead or a supporting
+/// organisation.
 fn works_on(actor: &Actor, t: &Task) -> bool {
     actor.principal.as_ref().is_none_or(|p| {
         let mine = p.org_ids();
-        mine.contains(&t.lead.id) || t.support.iter().any(|o| mine.contains(&o.id))
+        t.assignee.as_ref().is_some_and(|a| a.0 == p.user_id)
+            || mine.contains(&t.lead.id)
+            || t.support.iter().any(|o| mine.contains(&o.id))
     })
 }
 
