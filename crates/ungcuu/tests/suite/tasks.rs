@@ -974,3 +974,74 @@ pub async fn tick_recovery(app: &TestApp, token: &str, id: &str) {
         }
     }
 }
+
+#[tokio::test]
+async fn the_system_operator_of_the_registry_leads_and_the_assignee_works_on_the_task() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    // A contractor runs Sở A's portal.
+    let contractor = app.org("nha-thau", "contractor", Some(f.province)).await;
+    let (_, _, contractor_token) = app.user("vanhanh@test.vn", contractor, "officer").await;
+    let (s, sys) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/systems",
+            &f.admin.2,
+            &json!({"owner_org_id": f.org_a, "operator_org_id": contractor, "name": "Cổng thông tin Sở A", "security_level": 2}),
+        )
+        .await;
+    assert_eq!(s, 201, "{sys}");
+    let mut body = report_body(f.org_a, "Sự cố hệ thống do nhà thầu vận hành");
+    body["system_id"] = sys["id"].clone();
+    let (s, i) = app
+        .send_json(Method::POST, "/api/v1/incidents", &f.officer_a.2, &body)
+        .await;
+    assert_eq!(s, 201, "{i}");
+    let id = i["id"].as_str().unwrap();
+    let list = tasks(&app, &f.officer_a.2, id).await;
+    assert_eq!(list[0]["lead"]["id"], contractor.to_string());
+    // The contractor's officer reads the incident through the grant and works on the task.
+    let tid = list[0]["id"].as_str().unwrap();
+    let (s, b) = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/tasks/{tid}"),
+            &contractor_token,
+            &json!({"status": "in_progress"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    // A task led by the contractor and assigned to a viewer of the owner is the viewer's to
+    // work on; another viewer of the owner only reads it.
+    let (viewer, _, viewer_token) = app.user("xem@test.vn", f.org_a, "viewer").await;
+    let (_, _, other_token) = app.user("xem2@test.vn", f.org_a, "viewer").await;
+    let (s, t) = new_task(
+        &app,
+        &f.coordinator.2,
+        id,
+        json!({"title": "Cấp quyền truy cập nhật ký", "lead_org_id": contractor, "assignee_user_id": viewer}),
+    )
+    .await;
+    assert_eq!(s, 201, "{t}");
+    let tid = t["id"].as_str().unwrap();
+    let status = |token: String| {
+        let app = &app;
+        async move {
+            app.send_json(
+                Method::PATCH,
+                &format!("/api/v1/tasks/{tid}"),
+                &token,
+                &json!({"status": "done"}),
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(status(other_token.clone()).await, 403);
+    assert_eq!(status(viewer_token.clone()).await, 200);
+    let (_, mine) = app.get_json("/api/v1/tasks/mine", &viewer_token).await;
+    assert!(
+        mine["items"].as_array().unwrap().is_empty(),
+        "done tasks leave the list: {mine}"
+    );
+}
