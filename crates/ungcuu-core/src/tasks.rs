@@ -437,8 +437,8 @@ pub fn can_plan(actor: &Actor, i: &Incident) -> bool {
 }
 
 /// The open tasks of the person: assigned to them, or led or supported by their
-/// organisations, on incidents they may read; earliest due first.
-pub async fn mine(core: &Core, actor: &Actor) -> Result<Vec<Task>> {
+/// organisations, on incidents they may read; earliest due first. Comments are not loaded.
+pub async fn mine(core: &Core, actor: &Actor) -> Result<Vec<TaskView>> {
     let Some(p) = &actor.principal else {
         return Ok(Vec::new());
     };
@@ -447,25 +447,34 @@ pub async fn mine(core: &Core, actor: &Actor) -> Result<Vec<Task>> {
         store::open_for(&mut c, p.user_id, &p.org_ids(), 200).await?
     };
     let mut out = Vec::with_capacity(tasks.len());
-    let mut readable: Vec<(Uuid, bool)> = Vec::new();
-    for t in tasks {
-        let ok = match readable.iter().find(|(id, _)| *id == t.incident_id) {
-            Some((_, ok)) => *ok,
+    // Each incident is read and checked once: (id, may read, handles).
+    let mut seen: Vec<(Uuid, bool, bool)> = Vec::new();
+    for task in tasks {
+        let (read, edit) = match seen.iter().find(|(id, _, _)| *id == task.incident_id) {
+            Some((_, r, e)) => (*r, *e),
             None => {
                 let i = {
                     let mut c = core.db.conn().await?;
-                    istore::get(&mut c, t.incident_id).await?
+                    istore::get(&mut c, task.incident_id).await?
                 };
-                let ok = match i {
-                    Some(i) => incidents::can_read(core, actor, &i).await?,
-                    None => false,
+                let (r, e) = match i {
+                    Some(i) => (
+                        incidents::can_read(core, actor, &i).await?,
+                        handles(actor, &i),
+                    ),
+                    None => (false, false),
                 };
-                readable.push((t.incident_id, ok));
-                ok
+                seen.push((task.incident_id, r, e));
+                (r, e)
             }
         };
-        if ok {
-            out.push(t);
+        if read {
+            out.push(TaskView {
+                can_work: edit || works_on(actor, &task),
+                can_edit: edit,
+                comments: Vec::new(),
+                task,
+            });
         }
     }
     Ok(out)

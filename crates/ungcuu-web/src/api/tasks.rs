@@ -453,10 +453,7 @@ pub(crate) async fn my_tasks(
         Ok(v) => ok(
             StatusCode::OK,
             TaskListOut {
-                items: v
-                    .into_iter()
-                    .map(|t| task_out(t, Vec::new(), false, true))
-                    .collect(),
+                items: v.into_iter().map(view_out).collect(),
                 applied_playbooks: Vec::new(),
             },
         ),

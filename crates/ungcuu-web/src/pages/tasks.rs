@@ -455,6 +455,7 @@ async fn my_tasks(
     };
     let rows = tasks
         .into_iter()
+        .map(|v| v.task)
         .map(|t| MineRow {
             incident_id: t.incident_id,
             incident: t.incident_title,

@@ -488,6 +488,8 @@ async fn a_supporting_organisation_works_on_its_task_and_reaches_no_other_incide
     let items = mine["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{mine}");
     assert_eq!(items[0]["id"], tid.as_str());
+    assert_eq!(items[0]["can_work"], true);
+    assert_eq!(items[0]["can_edit"], false);
 }
 
 #[tokio::test]
