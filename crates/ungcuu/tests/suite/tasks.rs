@@ -1047,3 +1047,45 @@ async fn the_system_operator_of_the_registry_leads_and_the_assignee_works_on_the
         "done tasks leave the list: {mine}"
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_tasks_and_playbooks() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (p, methods) in [
+        ("/api/v1/incidents/{id}/tasks", &["get", "post"][..]),
+        ("/api/v1/incidents/{id}/playbooks", &["post"]),
+        ("/api/v1/tasks/mine", &["get"]),
+        ("/api/v1/tasks/{id}", &["get", "patch"]),
+        ("/api/v1/tasks/{id}/checklist", &["post"]),
+        ("/api/v1/tasks/{id}/checklist/{ordinal}", &["put"]),
+        ("/api/v1/tasks/{id}/comments", &["post"]),
+        ("/api/v1/settings/step-tasks", &["get", "put"]),
+        ("/api/v1/playbooks", &["get"]),
+        ("/api/v1/playbooks/{code}", &["get", "put"]),
+    ] {
+        for m in methods {
+            assert!(
+                doc["paths"][p].get(*m).is_some(),
+                "{m} {p} missing from OpenAPI"
+            );
+        }
+    }
+    for s in [
+        "TaskOut",
+        "NewTaskBody",
+        "TaskPatch",
+        "StepDefaultsBody",
+        "PlaybookOut",
+    ] {
+        assert!(doc["components"]["schemas"].get(s).is_some(), "{s}");
+    }
+}
