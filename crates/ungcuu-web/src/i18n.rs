@@ -2858,6 +2858,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Mỗi nhiệm vụ một dòng bắt đầu bằng “# ” (có thể ghi bước “[7]” ở đầu và đơn vị “{chủ trì; phối hợp}” ở cuối, ví dụ {response_team, system_operator; vncert}); mỗi mục kiểm tra một dòng bắt đầu bằng “- ”.",
         "One task per line starting with “# ” (optionally a step “[7]” first and units “{leads; supporting}” last, e.g. {response_team, system_operator; vncert}); one checklist item per line starting with “- ”.",
     ),
+    ("task.tick", "Đánh dấu đã xong", "Tick"),
+    ("task.untick", "Bỏ đánh dấu", "Untick"),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
