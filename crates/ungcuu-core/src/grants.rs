@@ -143,3 +143,47 @@ pub async fn list(
     let mut c = core.db.conn().await?;
     Ok(grants::for_object(&mut c, object_type, object_id).await?)
 }
+
+/// Gives organisation `org` write access to an object in the caller's transaction, because a
+/// change the actor is allowed to make names it (a task's lead or supporting organisation);
+/// nothing happens when `org` owns the object or already holds a write grant. Audited as a
+/// grant like any other. Returns true when a grant was added.
+pub(crate) async fn ensure_org_write(
+    tx: &mut ungcuu_store::Connection,
+    actor: &Actor,
+    object_type: &str,
+    object_id: Uuid,
+    owner: Uuid,
+    org: Uuid,
+    t: time::OffsetDateTime,
+) -> Result<bool> {
+    if org == owner {
+        return Ok(false);
+    }
+    let existing = grants::for_object(tx, object_type, object_id).await?;
+    if existing
+        .iter()
+        .any(|g| g.grantee == Grantee::Org(org) && g.access == "write")
+    {
+        return Ok(false);
+    }
+    let g = Grant {
+        id: Uuid::now_v7(),
+        object_type: object_type.to_string(),
+        object_id,
+        grantee: Grantee::Org(org),
+        access: "write".into(),
+        granted_by: actor.user_id(),
+        created_at: t,
+    };
+    grants::insert(tx, &g).await?;
+    let ev = actor.event(
+        "grant.create",
+        object_type,
+        Some(object_id.to_string()),
+        Some(owner),
+        json!({ "grant_id": g.id, "grantee": format!("{:?}", g.grantee), "access": "write", "reason": "task" }),
+    );
+    audit::append(tx, &ev, t).await?;
+    Ok(true)
+}

@@ -541,6 +541,7 @@ pub async fn create(core: &Core, actor: &Actor, new: NewIncident) -> Result<Inci
     if let Some(uid) = actor.user_id() {
         ungcuu_store::notices::follow(&mut tx, incident.id, uid, t).await?;
     }
+    crate::tasks::enter_state(&mut tx, actor, &incident, IncidentState::Received, t).await?;
     commit(tx).await?;
     Ok(incident)
 }
@@ -605,6 +606,9 @@ pub async fn transition(
         CoreError::field(field, r.code())
     })?;
     require_on(core, actor, g.action(), &before, g.refusal_key()).await?;
+    if (before.state, to) == (IncidentState::VerifyingRecovery, IncidentState::Review) {
+        crate::tasks::check_recovery(core, id).await?;
+    }
     let t = now();
     let change = StateChange {
         id,
@@ -651,6 +655,7 @@ pub async fn transition(
         link: &link,
     };
     crate::notices::tell_followers(&mut tx, core, id, actor.user_id(), &notice, t).await?;
+    crate::tasks::enter_state(&mut tx, actor, &before, to, t).await?;
     commit(tx).await?;
     let mut c = core.db.conn().await?;
     store::get(&mut c, id).await?.ok_or(CoreError::NotFound)

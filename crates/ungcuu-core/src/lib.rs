@@ -25,6 +25,7 @@ pub mod rate_limit;
 pub mod secrets;
 pub mod setup;
 pub mod systems;
+pub mod tasks;
 pub mod tokens;
 pub mod users;
 

@@ -11,6 +11,7 @@ pub mod notice;
 pub mod org;
 pub mod permissions;
 pub mod systems;
+pub mod tasks;
 pub mod text;
 pub mod timefmt;
 pub mod validate;

@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod settings;
 pub mod setup;
 pub mod systems;
+pub mod tasks;
 pub mod tokens;
 pub mod users;
 

@@ -65,6 +65,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0009_clocks.sql"),
     },
     Migration {
+        version: 11,
+        name: "tasks",
+        sql: include_str!("../migrations/sqlite/0011_tasks.sql"),
+    },
+    Migration {
         version: 12,
         name: "email_intake",
         sql: include_str!("../migrations/sqlite/0012_email_intake.sql"),
@@ -122,6 +127,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 9,
         name: "clocks",
         sql: include_str!("../migrations/postgres/0009_clocks.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "tasks",
+        sql: include_str!("../migrations/postgres/0011_tasks.sql"),
     },
     Migration {
         version: 12,

@@ -13,6 +13,7 @@ mod live;
 mod network;
 pub(crate) mod notices;
 pub(crate) mod systems;
+pub(crate) mod tasks;
 
 use crate::State;
 use crate::ctx::Ctx;
@@ -103,6 +104,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(clocks::ClocksDoc::openapi());
     doc.merge(notices::NoticesDoc::openapi());
     doc.merge(intake::IntakeDoc::openapi());
+    doc.merge(tasks::TasksDoc::openapi());
     doc
 }
 
@@ -213,6 +215,7 @@ fn api_routes() -> Router<State> {
         .merge(clocks::router())
         .merge(notices::router())
         .merge(intake::router())
+        .merge(tasks::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

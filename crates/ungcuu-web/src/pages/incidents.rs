@@ -885,6 +885,8 @@ struct DetailPage<'a> {
     evidence: String,
     /// The follow button and live-update banner, rendered by `pages::notices`.
     follow: String,
+    /// The tasks section, rendered by `pages::tasks`.
+    tasks: String,
     clocks: Vec<super::clocks::ClockLine>,
     records: Vec<super::clocks::RecordLine>,
     can_record: bool,
@@ -1134,6 +1136,7 @@ async fn detail_page(
         evidence: super::evidence::section(st, ctx, id).await,
         follow: super::notices::section(st, ctx, id).await,
         emails: super::intake::section(st, ctx, id).await,
+        tasks: super::tasks::section(st, ctx, id).await,
         c: ctx,
         id: i.id,
         title: i.title.clone(),

@@ -16,6 +16,7 @@ mod orgs;
 mod settings;
 mod severity;
 mod systems;
+mod tasks;
 mod users;
 
 use crate::State;
@@ -44,6 +45,7 @@ pub fn router() -> Router<State> {
         .merge(evidence::router())
         .merge(clocks::router())
         .merge(notices::router())
+        .merge(tasks::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

@@ -193,6 +193,9 @@ async fn the_final_report_clock_starts_when_the_incident_enters_review() {
         "verifying_recovery",
         "review",
     ] {
+        if to == "review" {
+            crate::tasks::tick_recovery(&app, coord, &id).await;
+        }
         let (s, b) = app
             .send_json(
                 Method::POST,

@@ -26,4 +26,5 @@ mod screenshots;
 mod setup;
 mod severity_page;
 mod systems;
+mod tasks;
 mod xss;

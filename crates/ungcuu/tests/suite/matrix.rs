@@ -16,6 +16,7 @@ struct OfB {
     incident: String,
     evidence: String,
     indicator: String,
+    task: String,
 }
 
 async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
@@ -52,7 +53,17 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
         .await;
     assert_eq!(s, 201, "{i}");
     let (evidence, indicator) = crate::evidence::evidence_of(app, &f.officer_b.2, &i).await;
+    let (s, task) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/incidents/{}/tasks", i["id"].as_str().unwrap()),
+            &f.officer_b.2,
+            &json!({"title": "Nhiệm vụ của Sở B", "checklist": ["Mục của Sở B"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{task}");
     OfB {
+        task: task["id"].as_str().unwrap().to_string(),
         evidence,
         indicator,
         membership,
@@ -366,6 +377,52 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             format!("/api/v1/incidents/{}/live", b.incident),
             None,
         ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}/tasks", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/tasks", b.incident),
+            Some(json!({"title": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/playbooks", b.incident),
+            Some(json!({"code": "ransomware"})),
+        ),
+        (Method::GET, format!("/api/v1/tasks/{}", b.task), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/tasks/{}", b.task),
+            Some(json!({"status": "done"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tasks/{}/checklist", b.task),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/tasks/{}/checklist/1", b.task),
+            Some(json!({"done": true})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tasks/{}/comments", b.task),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/settings/step-tasks".into(),
+            Some(json!({"steps": []})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/playbooks/ransomware".into(),
+            Some(json!({"title_vi": "x", "title_en": "x", "tasks": []})),
+        ),
     ]
 }
 
@@ -566,6 +623,50 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
             format!("/incidents/{}/follow", b.incident),
             vec![("on", "1".into())],
         ),
+        (
+            Method::POST,
+            format!("/incidents/{}/tasks", b.incident),
+            vec![("title", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/playbooks", b.incident),
+            vec![("code", "ransomware".into())],
+        ),
+        (
+            Method::POST,
+            format!("/tasks/{}/status", b.task),
+            vec![("status", "done".into())],
+        ),
+        (
+            Method::POST,
+            format!("/tasks/{}/edit", b.task),
+            vec![("title", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/tasks/{}/checklist", b.task),
+            vec![("text", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/tasks/{}/checklist/1", b.task),
+            vec![("done", "yes".into())],
+        ),
+        (
+            Method::POST,
+            format!("/tasks/{}/comments", b.task),
+            vec![("text", "x".into())],
+        ),
+        (
+            Method::POST,
+            "/playbooks/ransomware".into(),
+            vec![
+                ("title_vi", "x".into()),
+                ("title_en", "x".into()),
+                ("tasks", "# x".into()),
+            ],
+        ),
     ]
 }
 
@@ -617,6 +718,7 @@ async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
         "/api/v1/incidents?q=su%20co",
         &format!("/api/v1/incidents?org={}", f.org_b),
         "/api/v1/deadlines",
+        "/api/v1/tasks/mine",
     ] {
         let (s, page) = app.get_json(path, &f.officer_a.2).await;
         assert_eq!(s, 200, "{path}");
@@ -683,6 +785,7 @@ async fn an_officer_of_a_reaches_no_page_of_b() {
         "/incidents",
         "/incidents?q=su%20co",
         "/deadlines",
+        "/tasks",
     ] {
         let r = s.get(path).await;
         assert_eq!(r.status, 200, "{path}");

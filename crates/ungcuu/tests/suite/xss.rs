@@ -562,3 +562,114 @@ async fn payloads_in_e_mail_subjects_bodies_and_file_names_stay_inert_on_the_inc
         assert_inert(&r.body, p, "incident page of an e-mailed report");
     }
 }
+
+#[tokio::test]
+async fn payloads_in_tasks_comments_and_playbooks_stay_inert_on_every_page() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let t = &f.officer_a.2;
+    let (st, i) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/incidents",
+            t,
+            &crate::incidents::report_body(f.org_a, "Nhiệm vụ XSS"),
+        )
+        .await;
+    assert_eq!(st, 201, "{i}");
+    let id = i["id"].as_str().unwrap().to_string();
+    let mut created = 0;
+    for p in XSS_CORPUS {
+        let (st, task) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/incidents/{id}/tasks"),
+                t,
+                &json!({"title": p, "description": p, "checklist": [p], "assignee_user_id": f.user_ids[2]}),
+            )
+            .await;
+        assert!(st == 201 || st == 422, "{p}: {task}");
+        if st != 201 {
+            continue;
+        }
+        created += 1;
+        let tid = task["id"].as_str().unwrap();
+        let (st, b) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/tasks/{tid}/comments"),
+                t,
+                &json!({"text": p}),
+            )
+            .await;
+        assert_eq!(st, 201, "{p}: {b}");
+    }
+    assert!(created >= XSS_CORPUS.len() - 2, "{created}");
+    // The coordinator writes the payloads into a playbook, which is then applied.
+    let c = &f.coordinator.2;
+    let p0 = XSS_CORPUS[0];
+    let (st, b) = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/playbooks/malware",
+            c,
+            &json!({
+                "title_vi": p0,
+                "title_en": XSS_CORPUS[1],
+                "summary": XSS_CORPUS[2],
+                "tasks": XSS_CORPUS.iter().map(|p| json!({"title": p, "checklist": [p]})).collect::<Vec<_>>(),
+            }),
+        )
+        .await;
+    assert!(st == 200 || st == 422, "{b}");
+    if st == 422 {
+        // Some payload is not a valid line (too long, control characters): keep the others.
+        let ok: Vec<&&str> = XSS_CORPUS
+            .iter()
+            .filter(|p| p.chars().count() <= 300 && !p.chars().any(char::is_control))
+            .collect();
+        let (st, b) = app
+            .send_json(
+                Method::PUT,
+                "/api/v1/playbooks/malware",
+                c,
+                &json!({
+                    "title_vi": p0,
+                    "title_en": XSS_CORPUS[1],
+                    "summary": XSS_CORPUS[2],
+                    "tasks": ok.iter().map(|p| json!({"title": p, "checklist": [p]})).collect::<Vec<_>>(),
+                }),
+            )
+            .await;
+        assert_eq!(st, 200, "{b}");
+    }
+    let (st, b) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/incidents/{id}/playbooks"),
+            t,
+            &json!({"code": "malware"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{b}");
+    let s = WebSession::new(&app.url);
+    assert_eq!(s.login(&f.officer_a.0, PASSWORD).await.status, 303);
+    let coord = WebSession::new(&app.url);
+    assert_eq!(coord.login(&f.coordinator.0, PASSWORD).await.status, 303);
+    let pages = [
+        (&s, format!("/incidents/{id}")),
+        (&s, "/tasks".to_string()),
+        (&s, "/notifications".to_string()),
+        (&s, "/playbooks".to_string()),
+        (&coord, "/playbooks".to_string()),
+        (&coord, "/playbooks/malware".to_string()),
+        (&coord, format!("/incidents/{id}")),
+    ];
+    for (session, path) in pages {
+        let r = session.get(&path).await;
+        assert_eq!(r.status, 200, "{path}");
+        for p in XSS_CORPUS {
+            assert_inert(&r.body, p, &path);
+        }
+    }
+}
