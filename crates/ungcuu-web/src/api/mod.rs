@@ -3,6 +3,7 @@
 mod accounts;
 pub(crate) mod clocks;
 pub(crate) mod constituency;
+pub(crate) mod coordination;
 mod docs;
 pub mod dto;
 pub(crate) mod evidence;
@@ -98,6 +99,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(incidents::IncidentsDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
     doc.merge(clocks::ClocksDoc::openapi());
+    doc.merge(coordination::CoordinationDoc::openapi());
     doc
 }
 
@@ -206,6 +208,7 @@ fn api_routes() -> Router<State> {
         .merge(incidents::router())
         .merge(evidence::router())
         .merge(clocks::router())
+        .merge(coordination::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))
