@@ -16,6 +16,7 @@ struct OfB {
     incident: String,
     evidence: String,
     indicator: String,
+    request: String,
 }
 
 async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
@@ -52,7 +53,17 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
         .await;
     assert_eq!(s, 201, "{i}");
     let (evidence, indicator) = crate::evidence::evidence_of(app, &f.officer_b.2, &i).await;
+    let (s, req) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/incidents/{}/requests", i["id"].as_str().unwrap()),
+            &f.officer_b.2,
+            &json!({"target": "national", "subject": "Đề nghị của Sở B", "body": "x", "due_at": "2030-01-01"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{req}");
     OfB {
+        request: req["id"].as_str().unwrap().to_string(),
         evidence,
         indicator,
         membership,
@@ -346,6 +357,59 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             "/api/v1/settings/clock-rules".into(),
             Some(json!({"notification_days": 9})),
         ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}/requests", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/requests", b.incident),
+            Some(
+                json!({"target": "national", "subject": "x", "body": "x", "due_at": "2030-01-01"}),
+            ),
+        ),
+        (Method::GET, format!("/api/v1/requests/{}", b.request), None),
+        (
+            Method::POST,
+            format!("/api/v1/requests/{}/replies", b.request),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/requests/{}/status", b.request),
+            Some(json!({"status": "cancelled"})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/settings/national-contact".into(),
+            Some(json!({"name": "x", "email": "x@y.vn"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}/steering", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/directions", b.incident),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/information-roles", b.incident),
+            Some(json!({"role": "spokesperson", "name": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/statements", b.incident),
+            Some(json!({"said_by": "x", "channel": "press", "text": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/convene", b.incident),
+            Some(json!({"reason": "x"})),
+        ),
     ]
 }
 
@@ -541,6 +605,53 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
                 ("recipients", "x".into()),
             ],
         ),
+        (
+            Method::POST,
+            format!("/incidents/{}/requests", b.incident),
+            vec![
+                ("request_target", "national".into()),
+                ("request_subject", "x".into()),
+                ("request_body", "x".into()),
+                ("request_due_at", "2030-01-01".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/requests/{}/replies", b.request),
+            vec![("reply_text", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/requests/{}/status", b.request),
+            vec![("status", "cancelled".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/directions", b.incident),
+            vec![("direction_text", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/information-roles", b.incident),
+            vec![
+                ("naming_role", "releaser".into()),
+                ("naming_name", "x".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/statements", b.incident),
+            vec![
+                ("statement_said_by", "x".into()),
+                ("statement_channel", "press".into()),
+                ("statement_text", "x".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/convene", b.incident),
+            vec![("convene_reason", "x".into())],
+        ),
     ]
 }
 
@@ -592,6 +703,7 @@ async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
         "/api/v1/incidents?q=su%20co",
         &format!("/api/v1/incidents?org={}", f.org_b),
         "/api/v1/deadlines",
+        "/api/v1/requests",
     ] {
         let (s, page) = app.get_json(path, &f.officer_a.2).await;
         assert_eq!(s, 200, "{path}");
@@ -658,6 +770,7 @@ async fn an_officer_of_a_reaches_no_page_of_b() {
         "/incidents",
         "/incidents?q=su%20co",
         "/deadlines",
+        "/requests",
     ] {
         let r = s.get(path).await;
         assert_eq!(r.status, 200, "{path}");
