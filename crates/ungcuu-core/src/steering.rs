@@ -497,3 +497,91 @@ pub(crate) async fn tell_escalated(
     )
     .await
 }
+
+/// Gives each escalated demo incident without any steering yet a direction to the response
+/// team, a spokesperson, a public statement and a request to the national coordinator, as a
+/// province would record them in the first hours. Returns how many incidents it filled.
+pub async fn load_demo(core: &Core) -> Result<usize> {
+    let actor = Actor::system("demo");
+    let escalated = {
+        let mut c = core.db.conn().await?;
+        let f = ungcuu_store::incidents::IncidentFilter {
+            state: Some(IncidentState::Escalated),
+            ..Default::default()
+        };
+        ungcuu_store::incidents::list(&mut c, &f, None, 50)
+            .await?
+            .items
+    };
+    let mut filled = 0;
+    for i in escalated {
+        {
+            let mut c = core.db.conn().await?;
+            if !store::directions(&mut c, i.id).await?.is_empty() {
+                continue;
+            }
+        }
+        let csirt = {
+            let mut c = core.db.conn().await?;
+            orgs::all(&mut c)
+                .await?
+                .into_iter()
+                .find(|o| o.kind == ungcuu_domain::OrgKind::Csirt)
+        };
+        add_direction(
+            core,
+            &actor,
+            i.id,
+            NewDirection {
+                text: "Đội ứng cứu sự cố của tỉnh khẩn trương cô lập các máy chủ bị mã hóa, \
+                       khôi phục hệ thống một cửa điện tử từ bản sao lưu gần nhất và báo cáo \
+                       Ban Chỉ đạo trước 17 giờ hôm nay."
+                    .into(),
+                given_by: "Chủ tịch UBND tỉnh, Trưởng Ban Chỉ đạo".into(),
+                given_at: String::new(),
+                addressed_org_id: csirt.map(|o| o.id),
+            },
+        )
+        .await?;
+        name(
+            core,
+            &actor,
+            i.id,
+            "spokesperson",
+            "Phó Giám đốc Sở Khoa học và Công nghệ",
+            "0277 3851 000",
+        )
+        .await?;
+        add_statement(
+            core,
+            &actor,
+            i.id,
+            NewStatement {
+                said_at: String::new(),
+                said_by: "Phó Giám đốc Sở Khoa học và Công nghệ".into(),
+                channel: "website".into(),
+                text: "Hệ thống một cửa điện tử tạm ngừng để khắc phục sự cố kỹ thuật; hồ sơ \
+                       của người dân vẫn được tiếp nhận trực tiếp tại bộ phận một cửa."
+                    .into(),
+            },
+        )
+        .await?;
+        crate::coordination::create_request(
+            core,
+            &actor,
+            i.id,
+            crate::coordination::NewRequest {
+                target: "national".into(),
+                subject: "Đề nghị hỗ trợ phân tích mẫu mã độc tống tiền".into(),
+                body: "Đề nghị VNCERT/CC hỗ trợ phân tích mẫu mã độc và kiểm tra khả năng giải \
+                       mã dữ liệu bị mã hóa."
+                    .into(),
+                due_at: ungcuu_domain::timefmt::rfc3339(now() + time::Duration::days(1)),
+                ..Default::default()
+            },
+        )
+        .await?;
+        filled += 1;
+    }
+    Ok(filled)
+}

@@ -605,3 +605,31 @@ async fn inbox(
         Err(e) => crate::error::core_page(&ctx, e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The use cases and rules of coordination answer with message keys; each must exist in
+    /// both languages (the i18n test only reads this crate's files).
+    #[test]
+    fn every_message_key_of_coordination_and_steering_exists() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../");
+        let mut missing = Vec::new();
+        for file in [
+            "ungcuu-core/src/coordination.rs",
+            "ungcuu-core/src/steering.rs",
+            "ungcuu-domain/src/coordination.rs",
+        ] {
+            let text = std::fs::read_to_string(format!("{root}{file}")).unwrap();
+            for part in text.split('"').skip(1).step_by(2) {
+                let key_like = ["coord.", "steer.", "err.", "incident.err."]
+                    .iter()
+                    .any(|p| part.starts_with(p))
+                    && !part.contains(' ');
+                if key_like && !crate::i18n::has(part) {
+                    missing.push(format!("{file}: {part}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing translations: {missing:#?}");
+    }
+}

@@ -773,3 +773,40 @@ async fn the_openapi_document_describes_coordination_and_steering() {
     }
     assert!(doc["components"]["schemas"]["CommentOut"].is_object());
 }
+
+#[tokio::test]
+async fn the_demo_ransomware_case_has_its_steering_once() {
+    let app = spawn_app().await;
+    let p = app.org("dong-thap", "province", None).await;
+    let coord = app.org("so-tttt", "coordinator", Some(p)).await;
+    app.org("ttcntt", "unit", Some(coord)).await;
+    app.org("doi-ung-cuu", "csirt", Some(p)).await;
+    ungcuu_core::incidents::load_demo(&app.core).await.unwrap();
+    assert_eq!(
+        ungcuu_core::steering::load_demo(&app.core).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        ungcuu_core::steering::load_demo(&app.core).await.unwrap(),
+        0
+    );
+    let (_, _, token) = app.user("dieu-phoi@test.vn", coord, "coordinator").await;
+    let (_, all) = app
+        .get_json("/api/v1/incidents?state=escalated", &token)
+        .await;
+    let id = all["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, v) = app
+        .get_json(&format!("/api/v1/incidents/{id}/steering"), &token)
+        .await;
+    assert_eq!(v["directions"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        v["directions"][0]["addressed_org_name"],
+        "Tổ chức doi-ung-cuu"
+    );
+    assert_eq!(v["people"][0]["role"], "spokesperson");
+    assert_eq!(v["statements"].as_array().unwrap().len(), 1);
+    let (_, r) = app
+        .get_json(&format!("/api/v1/incidents/{id}/requests"), &token)
+        .await;
+    assert_eq!(r[0]["target"], "national", "{r}");
+}
