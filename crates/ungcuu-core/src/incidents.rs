@@ -551,6 +551,11 @@ pub async fn transition(
         CoreError::field(field, r.code())
     })?;
     require_on(core, actor, g.action(), &before, g.refusal_key()).await?;
+    let escalation_told = if to == IncidentState::Escalated {
+        crate::steering::escalation_recipients(core, actor, &before).await?
+    } else {
+        Vec::new()
+    };
     let t = now();
     let change = StateChange {
         id,
@@ -577,10 +582,15 @@ pub async fn transition(
         json!({ "from": before.state.as_str(), "to": to.as_str(), "comment": comment }),
     );
     audit::append(&mut tx, &ev, t).await?;
-    if to == IncidentState::Escalated {
-        crate::steering::tell_escalated(&mut tx, core, actor, &before, comment.as_deref(), t)
-            .await?;
-    }
+    crate::steering::tell_escalated(
+        &mut tx,
+        core,
+        &before,
+        &escalation_told,
+        comment.as_deref(),
+        t,
+    )
+    .await?;
     commit(tx).await?;
     let mut c = core.db.conn().await?;
     store::get(&mut c, id).await?.ok_or(CoreError::NotFound)

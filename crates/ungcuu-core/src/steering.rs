@@ -457,19 +457,44 @@ pub async fn convene(core: &Core, actor: &Actor, id: Uuid, reason: &str) -> Resu
     Ok(cv)
 }
 
-/// Tells the steering committee and the coordinators that an incident was escalated, in the
+/// Who is told when an incident is escalated: the steering committee members and the
+/// coordinators, kept to those who can read the incident (a steering role held outside a
+/// steering organisation reaches only its subtree). Read before the step's transaction opens.
+pub(crate) async fn escalation_recipients(
+    core: &Core,
+    actor: &Actor,
+    i: &Incident,
+) -> Result<Vec<notices::Recipient>> {
+    let people = {
+        let mut c = core.db.conn().await?;
+        let mut p = notices::holders(&mut c, None, Role::Steering, None).await?;
+        p.extend(notices::coordinators(&mut c).await?);
+        p
+    };
+    let mut out: Vec<notices::Recipient> = Vec::new();
+    for p in people {
+        if Some(p.id) == actor.user_id() || out.iter().any(|o| o.id == p.id) {
+            continue;
+        }
+        let (principal, _) = crate::auth::principal(core, p.id).await?;
+        let them = Actor::person(principal, &p.email, None);
+        if crate::incidents::can_read(core, &them, i).await? {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// Tells `people` (from [`escalation_recipients`]) that an incident was escalated, in the
 /// transaction of the step.
 pub(crate) async fn tell_escalated(
     tx: &mut Connection,
     core: &Core,
-    actor: &Actor,
     i: &Incident,
+    people: &[notices::Recipient],
     comment: Option<&str>,
     t: OffsetDateTime,
 ) -> Result<()> {
-    let mut people = notices::holders(tx, None, Role::Steering, None).await?;
-    people.extend(notices::coordinators(tx).await?);
-    people.retain(|p| Some(p.id) != actor.user_id());
     let why = comment.map(|c| format!(" {c}")).unwrap_or_default();
     let vi = format!(
         "Sự cố “{}” của {} được xác định là sự cố nghiêm trọng và đã báo cáo Ban Chỉ đạo.{why}",
@@ -483,7 +508,7 @@ pub(crate) async fn tell_escalated(
     notices::tell(
         tx,
         core,
-        &people,
+        people,
         &Notice {
             kind: "incident.escalated",
             subject: (

@@ -397,7 +397,10 @@ async fn escalation_tells_the_steering_committee_which_alone_with_the_coordinato
     let (_, _, coord2) = app
         .user("coord2@test.vn", f.coordinator_org, "coordinator")
         .await;
+    // A steering role held in B reaches B only: it is not told of A's incident.
+    let (_, _, steering_b) = app.user("bcd-b@test.vn", f.org_b, "steering").await;
     let id = escalated_incident(&app, &f, "Mã độc tống tiền mã hóa máy chủ Sở A").await;
+    assert!(notifications(&app, &steering_b).await.is_empty());
     let n = notifications(&app, &steering).await;
     assert_eq!(kinds(&n), ["incident.escalated"], "{n:?}");
     assert!(
