@@ -382,7 +382,7 @@ pub struct IncidentDetailOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventOut {
     pub id: Uuid,
-    /// `transition`, `comment`, `classification`, `manual`.
+    /// `transition`, `comment`, `classification`, `manual`, `coordination`, `steering`.
     pub kind: String,
     pub from_state: Option<String>,
     pub to_state: Option<String>,
