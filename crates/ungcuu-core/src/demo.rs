@@ -427,5 +427,6 @@ pub async fn load(core: &Core) -> Result<DemoLoad> {
     crate::constituency::load_demo(core).await?;
     crate::systems::load_demo(core).await?;
     crate::incidents::load_demo(core).await?;
+    crate::steering::load_demo(core).await?;
     Ok(out)
 }

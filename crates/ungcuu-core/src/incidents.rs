@@ -609,6 +609,11 @@ pub async fn transition(
     if (before.state, to) == (IncidentState::VerifyingRecovery, IncidentState::Review) {
         crate::tasks::check_recovery(core, id).await?;
     }
+    let escalation_told = if to == IncidentState::Escalated {
+        crate::steering::escalation_recipients(core, actor, &before).await?
+    } else {
+        Vec::new()
+    };
     let t = now();
     let change = StateChange {
         id,
@@ -656,6 +661,15 @@ pub async fn transition(
     };
     crate::notices::tell_followers(&mut tx, core, id, actor.user_id(), &notice, t).await?;
     crate::tasks::enter_state(&mut tx, actor, &before, to, t).await?;
+    crate::steering::tell_escalated(
+        &mut tx,
+        core,
+        &before,
+        &escalation_told,
+        comment.as_deref(),
+        t,
+    )
+    .await?;
     commit(tx).await?;
     let mut c = core.db.conn().await?;
     store::get(&mut c, id).await?.ok_or(CoreError::NotFound)
@@ -861,6 +875,18 @@ pub async fn add_note(
     text: &str,
     happened_at: Option<&str>,
 ) -> Result<Event> {
+    Ok(comment(core, actor, id, text, happened_at).await?.0)
+}
+
+/// [`add_note`], also telling the people the text `@mentions` who can read the incident (see
+/// [`crate::coordination::Mention`]); returns what happened to each mention.
+pub async fn comment(
+    core: &Core,
+    actor: &Actor,
+    id: Uuid,
+    text: &str,
+    happened_at: Option<&str>,
+) -> Result<(Event, Vec<crate::coordination::Mention>)> {
     let i = get(core, actor, id).await?;
     if !may(actor, Action::IncidentHandle, i.owner.id) && !granted(core, actor, id, true).await? {
         return Err(denied(
@@ -899,6 +925,7 @@ pub async fn add_note(
     let (Some(text), Some(at)) = (text, at) else {
         return Err(CoreError::field("comment", "err.required"));
     };
+    let (mentions, told) = crate::coordination::resolve_mentions(core, &i, &text).await?;
     let ev = event(actor, id, kind, Some(text.clone()), at, t);
     let mut tx = core.db.begin().await?;
     store::insert_event(&mut tx, &ev).await?;
@@ -912,11 +939,20 @@ pub async fn add_note(
         OBJECT,
         Some(id.to_string()),
         Some(i.owner.id),
-        json!({ "event_id": ev.id, "happened_at": ungcuu_domain::timefmt::to_db(at), "text": text }),
+        json!({
+            "event_id": ev.id,
+            "happened_at": ungcuu_domain::timefmt::to_db(at),
+            "text": text,
+            "mentions": mentions
+                .iter()
+                .map(|m| json!({ "email": m.email, "delivered": m.delivered }))
+                .collect::<Vec<_>>(),
+        }),
     );
     audit::append(&mut tx, &a, t).await?;
+    crate::coordination::tell_mentions(&mut tx, core, actor, &i, &told, &text, t).await?;
     commit(tx).await?;
-    Ok(ev)
+    Ok((ev, mentions))
 }
 
 /// Writes the post-incident review (root cause, lessons, measures) while the incident is in

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod clocks;
 pub mod constituency;
+pub mod coordination;
 pub mod csv;
 pub mod evidence;
 pub mod incident;

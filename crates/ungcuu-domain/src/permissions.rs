@@ -54,6 +54,9 @@ pub enum Action {
     IncidentApprove,
     /// Coordinate: reject, mark duplicate or merged, close, override severity, set the rules.
     IncidentCoordinate,
+    /// Steer a serious incident: record directions, convene the response team for it, name the
+    /// spokesperson and who may release information, log public statements.
+    IncidentSteer,
 }
 
 impl Action {
@@ -79,6 +82,7 @@ impl Action {
         Action::IncidentHandle,
         Action::IncidentApprove,
         Action::IncidentCoordinate,
+        Action::IncidentSteer,
     ];
 
     /// Stable name.
@@ -104,6 +108,7 @@ impl Action {
             Action::IncidentHandle => "incident.handle",
             Action::IncidentApprove => "incident.approve",
             Action::IncidentCoordinate => "incident.coordinate",
+            Action::IncidentSteer => "incident.steer",
         }
     }
 }
@@ -164,6 +169,7 @@ pub const TABLE: &[Rule] = &[
             IncidentHandle,
             IncidentApprove,
             IncidentCoordinate,
+            IncidentSteer,
         ],
     },
     Rule {
@@ -200,7 +206,7 @@ pub const TABLE: &[Rule] = &[
     Rule {
         role: Role::Steering,
         reach: Reach::ProvinceWhenHeldIn(&[OrgKind::Steering]),
-        actions: &[OrgRead, TeamConvene, IncidentRead],
+        actions: &[OrgRead, TeamConvene, IncidentRead, IncidentSteer],
     },
     Rule {
         role: Role::Finance,

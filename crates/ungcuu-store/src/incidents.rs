@@ -441,6 +441,10 @@ pub enum EventKind {
     Classification,
     /// A timeline entry written by hand, with the time it happened.
     Manual,
+    /// A request for support was made, answered or changed status.
+    Coordination,
+    /// The steering committee directed, convened, named who speaks, or a statement was made.
+    Steering,
 }
 
 impl EventKind {
@@ -451,6 +455,8 @@ impl EventKind {
             EventKind::Comment => "comment",
             EventKind::Classification => "classification",
             EventKind::Manual => "manual",
+            EventKind::Coordination => "coordination",
+            EventKind::Steering => "steering",
         }
     }
 }
@@ -463,6 +469,8 @@ impl FromStr for EventKind {
             "comment" => Ok(EventKind::Comment),
             "classification" => Ok(EventKind::Classification),
             "manual" => Ok(EventKind::Manual),
+            "coordination" => Ok(EventKind::Coordination),
+            "steering" => Ok(EventKind::Steering),
             _ => Err(()),
         }
     }

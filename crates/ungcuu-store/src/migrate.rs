@@ -75,6 +75,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0012_email_intake.sql"),
     },
     Migration {
+        version: 13,
+        name: "coordination",
+        sql: include_str!("../migrations/sqlite/0013_coordination.sql"),
+    },
+    Migration {
         version: 14,
         name: "notices",
         sql: include_str!("../migrations/sqlite/0014_notices.sql"),
@@ -137,6 +142,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 12,
         name: "email_intake",
         sql: include_str!("../migrations/postgres/0012_email_intake.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "coordination",
+        sql: include_str!("../migrations/postgres/0013_coordination.sql"),
     },
     Migration {
         version: 14,

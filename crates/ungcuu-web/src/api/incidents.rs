@@ -382,7 +382,7 @@ pub struct IncidentDetailOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventOut {
     pub id: Uuid,
-    /// `transition`, `comment`, `classification`, `manual`.
+    /// `transition`, `comment`, `classification`, `manual`, `coordination`, `steering`.
     pub kind: String,
     pub from_state: Option<String>,
     pub to_state: Option<String>,
@@ -882,8 +882,9 @@ pub(crate) async fn incident_timeline(
     }
 }
 
-/// Adds a comment.
-#[utoipa::path(post, path = "/api/v1/incidents/{id}/comments", params(("id" = Uuid, Path)), request_body = NoteBody, responses((status = 201, body = EventOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+/// Adds a comment; the people it `@mentions` by e-mail address are told if they can read the
+/// incident (`mentions` says whom it reached).
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/comments", params(("id" = Uuid, Path)), request_body = NoteBody, responses((status = 201, body = super::coordination::CommentOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn add_comment(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
@@ -894,8 +895,14 @@ pub(crate) async fn add_comment(
         Ok(i) => i,
         Err(r) => return r,
     };
-    match core_incidents::add_note(&st.core, &ctx.actor(), id, &b.text, None).await {
-        Ok(e) => ok(StatusCode::CREATED, EventOut::from(e)),
+    match core_incidents::comment(&st.core, &ctx.actor(), id, &b.text, None).await {
+        Ok((e, mentions)) => ok(
+            StatusCode::CREATED,
+            super::coordination::CommentOut {
+                event: EventOut::from(e),
+                mentions: mentions.into_iter().map(Into::into).collect(),
+            },
+        ),
         Err(e) => core_problem(&ctx, e),
     }
 }

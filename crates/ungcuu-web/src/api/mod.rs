@@ -3,6 +3,7 @@
 mod accounts;
 pub(crate) mod clocks;
 pub(crate) mod constituency;
+pub(crate) mod coordination;
 mod docs;
 pub mod dto;
 pub(crate) mod evidence;
@@ -105,6 +106,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(notices::NoticesDoc::openapi());
     doc.merge(intake::IntakeDoc::openapi());
     doc.merge(tasks::TasksDoc::openapi());
+    doc.merge(coordination::CoordinationDoc::openapi());
     doc
 }
 
@@ -216,6 +218,7 @@ fn api_routes() -> Router<State> {
         .merge(notices::router())
         .merge(intake::router())
         .merge(tasks::router())
+        .merge(coordination::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

@@ -887,6 +887,8 @@ struct DetailPage<'a> {
     follow: String,
     /// The tasks section, rendered by `pages::tasks`.
     tasks: String,
+    /// The coordination and steering sections, rendered by `pages::coordination`.
+    coordination: String,
     clocks: Vec<super::clocks::ClockLine>,
     records: Vec<super::clocks::RecordLine>,
     can_record: bool,
@@ -1075,6 +1077,8 @@ async fn detail_page(
                 }
                 (EventKind::Classification, _, _) => ctx.t("incident.event.classification").into(),
                 (EventKind::Manual, _, _) => ctx.t("incident.event.manual").into(),
+                (EventKind::Coordination, _, _) => ctx.t("incident.event.coordination").into(),
+                (EventKind::Steering, _, _) => ctx.t("incident.event.steering").into(),
                 _ => ctx.t("incident.event.comment").into(),
             },
             comment: e.comment.clone().unwrap_or_default(),
@@ -1137,6 +1141,7 @@ async fn detail_page(
         follow: super::notices::section(st, ctx, id).await,
         emails: super::intake::section(st, ctx, id).await,
         tasks: super::tasks::section(st, ctx, id).await,
+        coordination: super::coordination::sections(st, ctx, id, &errors, &form.0).await,
         c: ctx,
         id: i.id,
         title: i.title.clone(),
@@ -1223,6 +1228,18 @@ async fn after<T>(
     }
 }
 
+/// [`after`] for the forms of other sections of the incident page (coordination, steering).
+pub(super) async fn after_form<T>(
+    st: &State,
+    ctx: &Ctx,
+    id: Uuid,
+    r: ungcuu_core::Result<T>,
+    pairs: Vec<(String, String)>,
+    flash: &str,
+) -> Response {
+    after(st, ctx, id, r, Pairs(pairs), flash).await
+}
+
 async fn transition(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
@@ -1264,8 +1281,14 @@ async fn add_note(
     // A filled time makes it a timeline entry of something that happened then.
     let happened = p.get("happened_at");
     let happened = (!happened.trim().is_empty()).then_some(happened);
-    let r = core_incidents::add_note(&st.core, &ctx.actor(), id, &text, happened.as_deref()).await;
-    after(&st, &ctx, id, r, p, "flash.saved").await
+    let r = core_incidents::comment(&st.core, &ctx.actor(), id, &text, happened.as_deref()).await;
+    // A mention that reached nobody is said plainly (without saying why: no account, or no
+    // access to this incident).
+    let flash = match &r {
+        Ok((_, m)) if m.iter().any(|m| !m.delivered) => "coord.flash.mention_undelivered",
+        _ => "flash.saved",
+    };
+    after(&st, &ctx, id, r, p, flash).await
 }
 
 async fn classify(

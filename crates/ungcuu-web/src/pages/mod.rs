@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod clocks;
 mod constituency;
+mod coordination;
 mod evidence;
 mod home;
 mod incidents;
@@ -46,6 +47,7 @@ pub fn router() -> Router<State> {
         .merge(clocks::router())
         .merge(notices::router())
         .merge(tasks::router())
+        .merge(coordination::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

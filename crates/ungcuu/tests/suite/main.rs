@@ -12,6 +12,7 @@ mod browser_systems;
 mod cli;
 mod clocks;
 mod constituency;
+mod coordination;
 mod evidence;
 mod evidence_stream;
 mod incidents;

@@ -17,6 +17,7 @@ struct OfB {
     evidence: String,
     indicator: String,
     task: String,
+    request: String,
 }
 
 async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
@@ -62,8 +63,18 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
         )
         .await;
     assert_eq!(s, 201, "{task}");
+    let (s, req) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/incidents/{}/requests", i["id"].as_str().unwrap()),
+            &f.officer_b.2,
+            &json!({"target": "national", "subject": "Đề nghị của Sở B", "body": "x", "due_at": "2030-01-01"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{req}");
     OfB {
         task: task["id"].as_str().unwrap().to_string(),
+        request: req["id"].as_str().unwrap().to_string(),
         evidence,
         indicator,
         membership,
@@ -383,6 +394,11 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             None,
         ),
         (
+            Method::GET,
+            format!("/api/v1/incidents/{}/requests", b.incident),
+            None,
+        ),
+        (
             Method::POST,
             format!("/api/v1/incidents/{}/tasks", b.incident),
             Some(json!({"title": "x"})),
@@ -422,6 +438,54 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             Method::PUT,
             "/api/v1/playbooks/ransomware".into(),
             Some(json!({"title_vi": "x", "title_en": "x", "tasks": []})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/requests", b.incident),
+            Some(
+                json!({"target": "national", "subject": "x", "body": "x", "due_at": "2030-01-01"}),
+            ),
+        ),
+        (Method::GET, format!("/api/v1/requests/{}", b.request), None),
+        (
+            Method::POST,
+            format!("/api/v1/requests/{}/replies", b.request),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/requests/{}/status", b.request),
+            Some(json!({"status": "cancelled"})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/settings/national-contact".into(),
+            Some(json!({"name": "x", "email": "x@y.vn"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/incidents/{}/steering", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/directions", b.incident),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/information-roles", b.incident),
+            Some(json!({"role": "spokesperson", "name": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/statements", b.incident),
+            Some(json!({"said_by": "x", "channel": "press", "text": "x"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/incidents/{}/convene", b.incident),
+            Some(json!({"reason": "x"})),
         ),
     ]
 }
@@ -667,6 +731,53 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
                 ("tasks", "# x".into()),
             ],
         ),
+        (
+            Method::POST,
+            format!("/incidents/{}/requests", b.incident),
+            vec![
+                ("request_target", "national".into()),
+                ("request_subject", "x".into()),
+                ("request_body", "x".into()),
+                ("request_due_at", "2030-01-01".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/requests/{}/replies", b.request),
+            vec![("reply_text", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/requests/{}/status", b.request),
+            vec![("status", "cancelled".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/directions", b.incident),
+            vec![("direction_text", "x".into())],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/information-roles", b.incident),
+            vec![
+                ("naming_role", "releaser".into()),
+                ("naming_name", "x".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/statements", b.incident),
+            vec![
+                ("statement_said_by", "x".into()),
+                ("statement_channel", "press".into()),
+                ("statement_text", "x".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/convene", b.incident),
+            vec![("convene_reason", "x".into())],
+        ),
     ]
 }
 
@@ -719,6 +830,7 @@ async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
         &format!("/api/v1/incidents?org={}", f.org_b),
         "/api/v1/deadlines",
         "/api/v1/tasks/mine",
+        "/api/v1/requests",
     ] {
         let (s, page) = app.get_json(path, &f.officer_a.2).await;
         assert_eq!(s, 200, "{path}");
@@ -786,6 +898,7 @@ async fn an_officer_of_a_reaches_no_page_of_b() {
         "/incidents?q=su%20co",
         "/deadlines",
         "/tasks",
+        "/requests",
     ] {
         let r = s.get(path).await;
         assert_eq!(r.status, 200, "{path}");

@@ -673,3 +673,112 @@ async fn payloads_in_tasks_comments_and_playbooks_stay_inert_on_every_page() {
         }
     }
 }
+
+#[tokio::test]
+async fn payloads_in_requests_directions_and_statements_stay_inert_on_every_page() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let (_, steering) = crate::coordination::steering_member(&app, &f).await;
+    let id = crate::coordination::escalated_incident(&app, &f, "Sự cố XSS phối hợp").await;
+    for p in XSS_CORPUS {
+        let (st, r) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/incidents/{id}/requests"),
+                &f.coordinator.2,
+                &json!({"target": "organization", "to_org_id": f.org_b, "subject": p,
+                        "body": p, "due_at": "2030-01-01"}),
+            )
+            .await;
+        assert_eq!(st, 201, "{p}: {r}");
+        let rid = r["id"].as_str().unwrap();
+        let (st, b) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/requests/{rid}/replies"),
+                &f.officer_b.2,
+                &json!({ "text": p }),
+            )
+            .await;
+        assert_eq!(st, 201, "{p}: {b}");
+        let (st, b) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/requests/{rid}/status"),
+                &f.officer_b.2,
+                &json!({ "status": "accepted", "comment": p }),
+            )
+            .await;
+        assert_eq!(st, 200, "{p}: {b}");
+        for (what, body) in [
+            (
+                "directions",
+                json!({"text": p, "given_by": p, "addressed_org_id": f.org_b}),
+            ),
+            (
+                "information-roles",
+                json!({"role": "releaser", "name": p, "contact": p}),
+            ),
+            (
+                "statements",
+                json!({"said_by": p, "channel": "press", "text": p}),
+            ),
+        ] {
+            let (st, b) = app
+                .send_json(
+                    Method::POST,
+                    &format!("/api/v1/incidents/{id}/{what}"),
+                    &steering,
+                    &body,
+                )
+                .await;
+            // A one-line field refuses the payloads with control characters; the rest is stored.
+            assert!(st == 201 || st == 422, "{what} {p}: {b}");
+        }
+        let (st, b) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/incidents/{id}/comments"),
+                &f.officer_a.2,
+                &json!({ "text": format!("@coord@test.vn {p}") }),
+            )
+            .await;
+        assert_eq!(st, 201, "{p}: {b}");
+    }
+    let (_, v) = app
+        .get_json(&format!("/api/v1/incidents/{id}/steering"), &steering)
+        .await;
+    assert!(v["statements"].as_array().unwrap().len() >= XSS_CORPUS.len() - 1);
+    let mut pages = Vec::new();
+    for (who, paths) in [
+        (
+            &f.officer_b.0,
+            vec![
+                format!("/incidents/{id}"),
+                "/requests".to_string(),
+                "/notifications".to_string(),
+            ],
+        ),
+        (
+            &f.coordinator.0,
+            vec![
+                format!("/incidents/{id}"),
+                "/requests".to_string(),
+                "/notifications".to_string(),
+            ],
+        ),
+    ] {
+        let s = WebSession::new(&app.url);
+        assert_eq!(s.login(who, PASSWORD).await.status, 303);
+        for path in paths {
+            let r = s.get(&path).await;
+            assert_eq!(r.status, 200, "{path}");
+            pages.push((format!("{who} {path}"), r.body));
+        }
+    }
+    for p in XSS_CORPUS {
+        for (name, body) in &pages {
+            assert_inert(body, p, name);
+        }
+    }
+}
