@@ -206,6 +206,12 @@ where
     })
 }
 
+/// Keeps `bytes` in the blob store (a generated document, say) and gives their SHA-256.
+pub async fn put_blob(data_dir: &Path, bytes: &[u8]) -> Result<String> {
+    let one = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(bytes)]);
+    Ok(store_blob(data_dir, one, u64::MAX).await?.sha256)
+}
+
 /// Adds a file to incident `id`: checks the caller may before reading a byte, streams and
 /// hashes it, records the row and the `collected` custody entry, audited together.
 pub async fn upload<S, B, E>(

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod clocks;
 pub mod constituency;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod grants;

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod clocks;
 pub mod constituency;
+pub mod documents;
 pub mod evidence;
 pub mod grants;
 pub mod incidents;

@@ -64,6 +64,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "clocks",
         sql: include_str!("../migrations/sqlite/0009_clocks.sql"),
     },
+    Migration {
+        version: 10,
+        name: "documents",
+        sql: include_str!("../migrations/sqlite/0010_documents.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -112,6 +117,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 9,
         name: "clocks",
         sql: include_str!("../migrations/postgres/0009_clocks.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "documents",
+        sql: include_str!("../migrations/postgres/0010_documents.sql"),
     },
 ];
 

@@ -2650,6 +2650,76 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Chỉ cán bộ phụ trách ATTT của đơn vị có sự cố hoặc cơ quan điều phối mới ghi nhận được việc gửi báo cáo.",
         "Only the security officer of the incident's organisation, or the coordinator, may record a sending.",
     ),
+    (
+        "document.err.form",
+        "Loại văn bản không hợp lệ (mau03, mau04 hoặc mau05).",
+        "Unknown form (mau03, mau04 or mau05).",
+    ),
+    (
+        "document.err.incident",
+        "Không tìm thấy sự cố.",
+        "No such incident.",
+    ),
+    (
+        "document.err.cannot_write",
+        "Chỉ cán bộ phụ trách ATTT của đơn vị có sự cố hoặc cơ quan điều phối mới soạn, sửa, ban hành hoặc gửi được văn bản này.",
+        "Only the security officer of the incident's organisation, or the coordinator, may draft, edit, issue or send this document.",
+    ),
+    (
+        "document.err.needs_coordinator",
+        "Chỉ cơ quan điều phối của tỉnh mới lập được báo cáo tổng hợp (Mẫu 05).",
+        "Only the province's coordinator may draw up the summary report (Mẫu 05).",
+    ),
+    (
+        "document.err.period_kind",
+        "Loại kỳ báo cáo không hợp lệ (six_months hoặc annual).",
+        "Unknown period kind (six_months or annual).",
+    ),
+    (
+        "document.err.month",
+        "Tháng phải có dạng NNNN-TT, ví dụ 2026-01.",
+        "A month is written YYYY-MM, e.g. 2026-01.",
+    ),
+    (
+        "document.err.period_order",
+        "Kỳ báo cáo không hợp lệ: tháng bắt đầu phải trước hoặc trùng tháng kết thúc.",
+        "The period is invalid: the first month must not be after the last.",
+    ),
+    (
+        "document.err.overlap",
+        "Kỳ báo cáo trùng với một báo cáo tổng hợp (Mẫu 05) đã ban hành.",
+        "The period overlaps a summary report (Mẫu 05) already issued.",
+    ),
+    (
+        "document.err.issued",
+        "Văn bản đã ban hành thì không sửa được; hãy tạo phiên bản mới.",
+        "An issued document cannot be changed; make a new version.",
+    ),
+    (
+        "document.err.not_issued",
+        "Văn bản chưa ban hành: hãy ban hành trước.",
+        "The document is a draft: issue it first.",
+    ),
+    (
+        "document.err.data",
+        "Nội dung văn bản không đúng cấu trúc của mẫu.",
+        "The document's data does not match its form.",
+    ),
+    (
+        "document.err.mandatory",
+        "Trường bắt buộc (*) còn trống hoặc không hợp lệ.",
+        "A mandatory (*) field is empty or invalid.",
+    ),
+    (
+        "document.err.format",
+        "Định dạng tải về phải là pdf hoặc docx.",
+        "The download format is pdf or docx.",
+    ),
+    (
+        "incident.err.needs_final_report",
+        "Chưa đóng được sự cố: báo cáo kết thúc ứng phó sự cố (Mẫu 04) chưa được ban hành.",
+        "The incident cannot be closed: its final report (Mẫu 04) has not been issued.",
+    ),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

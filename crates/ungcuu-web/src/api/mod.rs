@@ -4,6 +4,7 @@ mod accounts;
 pub(crate) mod clocks;
 pub(crate) mod constituency;
 mod docs;
+pub(crate) mod documents;
 pub mod dto;
 pub(crate) mod evidence;
 pub mod extract;
@@ -98,6 +99,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(incidents::IncidentsDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
     doc.merge(clocks::ClocksDoc::openapi());
+    doc.merge(documents::DocumentsDoc::openapi());
     doc
 }
 
@@ -206,6 +208,7 @@ fn api_routes() -> Router<State> {
         .merge(incidents::router())
         .merge(evidence::router())
         .merge(clocks::router())
+        .merge(documents::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

@@ -12,6 +12,7 @@ mod browser_systems;
 mod cli;
 mod clocks;
 mod constituency;
+mod documents;
 mod evidence;
 mod incidents;
 mod jobs_mail;

@@ -1,0 +1,43 @@
+-- Legal documents (Mẫu 03, 04, 05 of TT 20/2017) generated from the data. A draft holds the
+-- form as JSON and may be edited; issuing gives it the next number of its organisation's
+-- register for the year and freezes it: the exact PDF and DOCX bytes go to the blob store and
+-- their SHA-256 is kept here (and in the audit event). A change after issue is a new version
+-- (`supersedes` the issued one). `period_from`/`period_to` (months since year 0) let Mẫu 05
+-- periods be compared for overlap.
+
+CREATE TABLE documents (
+    id            TEXT NOT NULL CONSTRAINT documents_pkey PRIMARY KEY,
+    form          TEXT NOT NULL,
+    incident_id   TEXT CONSTRAINT documents_incident_fkey REFERENCES incidents (id),
+    org_id        TEXT NOT NULL CONSTRAINT documents_org_fkey REFERENCES organizations (id),
+    status        TEXT NOT NULL,
+    version       BIGINT NOT NULL,
+    supersedes    TEXT CONSTRAINT documents_supersedes_fkey REFERENCES documents (id),
+    data          TEXT NOT NULL,
+    period_from   BIGINT,
+    period_to     BIGINT,
+    register_year BIGINT,
+    register_seq  BIGINT,
+    number        TEXT,
+    issued_at     TEXT,
+    issued_by     TEXT CONSTRAINT documents_issued_by_fkey REFERENCES users (id),
+    pdf_sha256    TEXT,
+    docx_sha256   TEXT,
+    created_by    TEXT CONSTRAINT documents_created_by_fkey REFERENCES users (id),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    CONSTRAINT documents_form_check CHECK (form IN ('mau03', 'mau04', 'mau05')),
+    CONSTRAINT documents_status_check CHECK (status IN ('draft', 'issued')),
+    CONSTRAINT documents_register_unique UNIQUE (org_id, register_year, register_seq)
+);
+CREATE INDEX documents_incident_idx ON documents (incident_id, form, created_at);
+CREATE INDEX documents_org_idx ON documents (org_id, form, status);
+
+-- The per-organisation, per-year register: one row, bumped by one upsert per issue, so two
+-- issues at once (from any replica) never take the same number.
+CREATE TABLE document_registers (
+    org_id      TEXT NOT NULL CONSTRAINT document_registers_org_fkey REFERENCES organizations (id),
+    year        BIGINT NOT NULL,
+    last_number BIGINT NOT NULL,
+    CONSTRAINT document_registers_pkey PRIMARY KEY (org_id, year)
+);

@@ -1,0 +1,669 @@
+//! Legal documents from the data: a Mẫu 03 draft from the intake report, edited, refused at
+//! issue while mandatory fields are empty (every one listed), issued with the next number of
+//! its organisation's register, frozen, versioned; the bytes' SHA-256 in the audit trail equal
+//! the download's; Mẫu 04 cites the issued Mẫu 03 and closing needs it; Mẫu 05 counts the
+//! province's incidents and refuses an overlapping period.
+
+use crate::incidents::report_body;
+use reqwest::Method;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use ungcuu_testkit::{TestApp, spawn_app};
+
+pub async fn report(app: &TestApp, token: &str, body: &Value) -> String {
+    let (s, i) = app
+        .send_json(Method::POST, "/api/v1/incidents", token, body)
+        .await;
+    assert_eq!(s, 201, "{i}");
+    i["id"].as_str().unwrap().to_string()
+}
+
+pub async fn draft(app: &TestApp, token: &str, form: &str, incident: &str) -> Value {
+    let (s, d) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/documents",
+            token,
+            &json!({"form": form, "incident_id": incident}),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    d
+}
+
+/// Fills what an organisation without a profile leaves empty (place and signer; for Mẫu 04
+/// without an issued Mẫu 03, the initial report's number and date) and saves the draft.
+pub async fn complete(app: &TestApp, token: &str, d: &Value) -> Value {
+    let mut data = d["data"].clone();
+    data["header"]["place"] = json!("Đồng Tháp");
+    data["header"]["signer_title"] = json!("GIÁM ĐỐC");
+    data["header"]["signer_name"] = json!("Nguyễn Văn Ký");
+    if d["form"] == "mau04" && data["initial_report_number"] == "" {
+        data["initial_report_number"] = json!("07/BC-GIAY");
+        data["initial_report_date"] = json!({"day": 2, "month": 1, "year": 2026});
+    }
+    let (s, e) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/documents/{}", d["id"].as_str().unwrap()),
+            token,
+            &json!({ "data": data }),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    e
+}
+
+pub async fn issue(app: &TestApp, token: &str, id: &str) -> (u16, Value) {
+    app.send_json(
+        Method::POST,
+        &format!("/api/v1/documents/{id}/issue"),
+        token,
+        &json!({}),
+    )
+    .await
+}
+
+/// Drafts, completes and issues a form of an incident; gives the issued document.
+pub async fn issued(app: &TestApp, token: &str, form: &str, incident: &str) -> Value {
+    let d = draft(app, token, form, incident).await;
+    complete(app, token, &d).await;
+    let (s, i) = issue(app, token, d["id"].as_str().unwrap()).await;
+    assert_eq!(s, 200, "{i}");
+    i
+}
+
+pub async fn download(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    format: &str,
+) -> (u16, Vec<u8>, String) {
+    let r = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/documents/{id}/{format}"),
+            token,
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let disposition = r
+        .headers()
+        .get("content-disposition")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, r.bytes().await.unwrap().to_vec(), disposition)
+}
+
+/// The text of a PDF through pdftotext (poppler-utils), with runs of whitespace made one space
+/// so line breaks of the layout do not matter.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (apt-get install poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed");
+    squash(&String::from_utf8(out.stdout).unwrap())
+}
+
+/// The text of a DOCX (`w:t` runs), whitespace squashed, entities decoded.
+pub fn docx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut out = String::new();
+    let mut rest = xml.as_str();
+    while let Some(i) = rest.find("<w:t") {
+        let after = &rest[i + 4..];
+        if !(after.starts_with('>') || after.starts_with(' ')) {
+            rest = after;
+            continue;
+        }
+        let open_end = after.find('>').unwrap();
+        let body = &after[open_end + 1..];
+        let close = body.find("</w:t>").unwrap();
+        out.push_str(
+            &body[..close]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        );
+        out.push(' ');
+        rest = &body[close..];
+    }
+    squash(&out)
+}
+
+pub fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_draft_is_edited_refused_with_its_empty_fields_issued_frozen_and_versioned() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let officer = &f.officer_a.2;
+    let id = report(&app, officer, &report_body(f.org_a, "Sự cố cổng Sở A")).await;
+    let d = draft(&app, officer, "mau03", &id).await;
+    let doc = d["id"].as_str().unwrap().to_string();
+    assert_eq!(d["status"], "draft");
+    assert_eq!(d["version"], 1);
+    assert!(d["number"].is_null());
+    // From the intake report.
+    assert_eq!(d["data"]["reporter"]["name"], "Sở A");
+    assert_eq!(d["data"]["contact"]["full_name"], "Lê Minh Phụ Trách");
+    assert_eq!(d["data"]["system"]["operator"], "Trung tâm CNTT của Sở A");
+    assert_eq!(
+        d["data"]["description"],
+        "Trang chủ bị thay bằng nội dung lạ."
+    );
+    assert_eq!(d["data"]["detection"]["log_review"], true);
+    assert_eq!(d["data"]["notified"]["coordinator"], true);
+    assert_eq!(d["data"]["domains"][0], "soa.dongthap.gov.vn");
+    assert_eq!(d["data"]["header"]["title"], "Sự cố cổng Sở A");
+    // Mandatory fields still empty: every one is named, nothing is issued, no number is used.
+    let (s, p) = issue(&app, officer, &doc).await;
+    assert_eq!(s, 422, "{p}");
+    let named = fields(&p);
+    for f in ["header.place", "header.signer_title", "header.signer_name"] {
+        assert!(named.contains(&f.to_string()), "{f} not in {named:?}");
+    }
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bắt buộc")
+    );
+    // A draft is edited as a whole form; unknown fields are refused.
+    let (s, p) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/documents/{doc}"),
+            officer,
+            &json!({"data": {"header": {"surprise": 1}}}),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(fields(&p), ["data"]);
+    let mut data = d["data"].clone();
+    data["description"] = json!("Trang chủ bị thay đổi giao diện; đã khôi phục bản sao lưu.");
+    data["header"]["number"] = json!("999/BC-GIA");
+    let (s, e) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/documents/{doc}"),
+            officer,
+            &json!({ "data": data }),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    assert_eq!(
+        e["data"]["description"],
+        "Trang chủ bị thay đổi giao diện; đã khôi phục bản sao lưu."
+    );
+    assert_eq!(
+        e["data"]["header"]["number"], "",
+        "the register gives the number"
+    );
+    complete(&app, officer, &e).await;
+    // A draft's preview is rendered but nothing is stored.
+    let (s, preview, disp) = download(&app, officer, &doc, "pdf").await;
+    assert_eq!(s, 200);
+    assert!(preview.starts_with(b"%PDF"));
+    assert!(disp.starts_with("attachment"), "{disp}");
+    // Issued: numbered, dated, frozen.
+    let (s, i) = issue(&app, officer, &doc).await;
+    assert_eq!(s, 200, "{i}");
+    assert_eq!(i["status"], "issued");
+    let number = i["number"].as_str().unwrap().to_string();
+    assert!(number.starts_with("1/BC-"), "{number}");
+    assert_eq!(i["data"]["header"]["number"], number.as_str());
+    assert!(i["data"]["header"]["date"]["year"].as_u64().unwrap() >= 2026);
+    // The audit event holds the SHA-256 of the exact bytes the downloads give.
+    let (s, ev) = app
+        .get_json(
+            &format!("/api/v1/audit?action=document.issue&object_id={doc}"),
+            &f.admin.2,
+        )
+        .await;
+    assert_eq!(s, 200, "{ev}");
+    let summary = &ev["items"][0]["summary"];
+    let (s, pdf, disp) = download(&app, officer, &doc, "pdf").await;
+    assert_eq!(s, 200);
+    assert!(disp.contains("mau03-1-"), "{disp}");
+    assert_eq!(
+        summary["pdf_sha256"],
+        hex::encode(Sha256::digest(&pdf)),
+        "{ev}"
+    );
+    assert_eq!(i["pdf_sha256"], summary["pdf_sha256"]);
+    let (s, docx, disp) = download(&app, officer, &doc, "docx").await;
+    assert_eq!(s, 200);
+    assert!(disp.contains(".docx"), "{disp}");
+    assert_eq!(summary["docx_sha256"], hex::encode(Sha256::digest(&docx)));
+    // The same bytes every time.
+    assert_eq!(download(&app, officer, &doc, "pdf").await.1, pdf);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Sự cố cổng Sở A"), "{text}");
+    assert!(text.contains(&number), "{text}");
+    assert!(text.contains("đã khôi phục bản sao lưu"), "{text}");
+    let dt = docx_text(&docx);
+    assert!(dt.contains("Sự cố cổng Sở A"), "{dt}");
+    assert!(dt.contains(&number), "{dt}");
+    // Frozen: editing or issuing again is refused with a message saying so.
+    let (s, p) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/documents/{doc}"),
+            officer,
+            &json!({ "data": i["data"] }),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(fields(&p), ["status"]);
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("đã ban hành"),
+        "{p}"
+    );
+    assert_eq!(issue(&app, officer, &doc).await.0, 422);
+    // A new version is a draft that supersedes it, without number or date.
+    let (s, v) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/documents/{doc}/versions"),
+            officer,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    assert_eq!(v["status"], "draft");
+    assert_eq!(v["version"], 2);
+    assert_eq!(v["supersedes"], doc.as_str());
+    assert_eq!(v["data"]["header"]["number"], "");
+    assert!(v["data"]["header"]["date"].is_null());
+    assert_eq!(v["data"]["description"], i["data"]["description"]);
+    // A draft has no new version.
+    let (s, _) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/documents/{}/versions", v["id"].as_str().unwrap()),
+            officer,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    let (s, v2) = issue(&app, officer, v["id"].as_str().unwrap()).await;
+    assert_eq!(s, 200, "{v2}");
+    assert!(v2["number"].as_str().unwrap().starts_with("2/BC-"), "{v2}");
+    // Both are listed for the incident.
+    let (s, l) = app
+        .get_json(&format!("/api/v1/documents?incident={id}"), officer)
+        .await;
+    assert_eq!(s, 200, "{l}");
+    assert_eq!(l["items"].as_array().unwrap().len(), 2);
+    // Unknown form, missing incident.
+    let (s, p) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/documents",
+            officer,
+            &json!({"form": "mau99", "incident_id": id}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(fields(&p), ["form"]);
+    let (s, p) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/documents",
+            officer,
+            &json!({"form": "mau03"}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(fields(&p), ["incident_id"]);
+}
+
+#[tokio::test]
+async fn each_organisation_numbers_its_documents_in_its_own_register_even_when_issuing_at_once() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let a = &f.officer_a.2;
+    let b = &f.officer_b.2;
+    let ia = report(&app, a, &report_body(f.org_a, "Sự cố một của A")).await;
+    let ib = report(&app, b, &report_body(f.org_b, "Sự cố một của B")).await;
+    let first = issued(&app, a, "mau03", &ia).await;
+    assert!(first["number"].as_str().unwrap().starts_with("1/BC-"));
+    let other = issued(&app, b, "mau03", &ib).await;
+    assert!(
+        other["number"].as_str().unwrap().starts_with("1/BC-"),
+        "{other}"
+    );
+    // Four drafts of A issued at once take four different numbers, 2 to 5.
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        let i = report(
+            &app,
+            a,
+            &report_body(f.org_a, &format!("Sự cố song song {n}")),
+        )
+        .await;
+        let d = draft(&app, a, "mau03", &i).await;
+        complete(&app, a, &d).await;
+        ids.push(d["id"].as_str().unwrap().to_string());
+    }
+    let results = futures_util::future::join_all(ids.iter().map(|id| issue(&app, a, id))).await;
+    let mut numbers: Vec<u64> = results
+        .iter()
+        .map(|(s, d)| {
+            assert_eq!(*s, 200, "{d}");
+            d["number"]
+                .as_str()
+                .unwrap()
+                .split('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, [2, 3, 4, 5]);
+}
+
+/// Drives an incident of A to review with a complete review.
+pub async fn to_review(app: &TestApp, f: &ungcuu_testkit::Fixture, title: &str) -> String {
+    let officer = &f.officer_a.2;
+    let (_, _, approver) = app
+        .user(
+            &format!("duyet-{}@test.vn", title.len()),
+            f.org_a,
+            "approver",
+        )
+        .await;
+    let id = report(app, officer, &report_body(f.org_a, title)).await;
+    for (who, to) in [
+        (officer, "verifying"),
+        (officer, "initial_response"),
+        (officer, "option_proposed"),
+        (&approver, "option_approved"),
+        (officer, "containing"),
+        (officer, "eradicating"),
+        (officer, "recovering"),
+        (officer, "verifying_recovery"),
+        (officer, "review"),
+    ] {
+        let (s, b) = app
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/incidents/{id}/transitions"),
+                who,
+                &json!({ "to": to }),
+            )
+            .await;
+        assert_eq!(s, 200, "{to}: {b}");
+    }
+    let (s, b) = app
+        .send_json(Method::PUT, &format!("/api/v1/incidents/{id}/review"), officer, &json!({"root_cause": "Plugin cũ chưa vá", "lessons": "Theo dõi cảnh báo lỗ hổng", "measures": "Cập nhật định kỳ"}))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    id
+}
+
+#[tokio::test]
+async fn the_final_report_cites_the_issued_initial_report_and_closing_needs_it() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let officer = &f.officer_a.2;
+    let coord = &f.coordinator.2;
+    let id = to_review(&app, &f, "Sự cố cần báo cáo kết thúc").await;
+    // Drafted before the Mẫu 03 is issued: the citation is still empty…
+    let d4 = draft(&app, officer, "mau04", &id).await;
+    assert_eq!(d4["data"]["initial_report_number"], "");
+    assert!(
+        d4["data"]["result"]
+            .as_str()
+            .unwrap()
+            .contains("Plugin cũ chưa vá")
+    );
+    // …and closing is refused while no Mẫu 04 is issued.
+    let (s, b) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/incidents/{id}/transitions"),
+            coord,
+            &json!({"to": "closed"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(fields(&b), ["to"]);
+    assert!(
+        b["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Mẫu 04"),
+        "{b}"
+    );
+    let m3 = issued(&app, officer, "mau03", &id).await;
+    // Issuing now cites the Mẫu 03 issued meanwhile.
+    let mut data = d4["data"].clone();
+    data["header"]["place"] = json!("Đồng Tháp");
+    data["header"]["signer_title"] = json!("GIÁM ĐỐC");
+    data["header"]["signer_name"] = json!("Nguyễn Văn Ký");
+    let d4id = d4["id"].as_str().unwrap();
+    let (s, _) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/documents/{d4id}"),
+            officer,
+            &json!({ "data": data }),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, m4) = issue(&app, officer, d4id).await;
+    assert_eq!(s, 200, "{m4}");
+    assert_eq!(m4["data"]["initial_report_number"], m3["number"]);
+    assert_eq!(
+        m4["data"]["initial_report_date"],
+        m3["data"]["header"]["date"]
+    );
+    // A new Mẫu 04 drafted now cites it from the start.
+    let again = draft(&app, officer, "mau04", &id).await;
+    assert_eq!(again["data"]["initial_report_number"], m3["number"]);
+    let (_, pdf, _) = download(&app, officer, d4id, "pdf").await;
+    let text = pdf_text(&pdf);
+    assert!(text.contains(m3["number"].as_str().unwrap()), "{text}");
+    let (s, b) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/incidents/{id}/transitions"),
+            coord,
+            &json!({"to": "closed"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+}
+
+#[tokio::test]
+async fn the_summary_counts_the_province_by_type_and_an_overlapping_period_is_refused() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let coord = &f.coordinator.2;
+    let mut deface = report_body(f.org_a, "Tấn công thay giao diện");
+    deface["incident_type"] = json!("deface");
+    report(&app, &f.officer_a.2, &deface).await;
+    report(
+        &app,
+        &f.officer_b.2,
+        &report_body(f.org_b, "Chưa phân loại"),
+    )
+    .await;
+    let year = time::OffsetDateTime::now_utc().year();
+    let body = |from: &str, to: &str| {
+        json!({"form": "mau05", "org_id": f.coordinator_org, "period_kind": "annual",
+               "period_from": from, "period_to": to})
+    };
+    let full = body(&format!("{year}-01"), &format!("{year}-12"));
+    // Only the province-wide coordinator draws it up.
+    let (s, _) = app
+        .send_json(Method::POST, "/api/v1/documents", &f.officer_a.2, &full)
+        .await;
+    assert_eq!(s, 403);
+    let (s, p) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/documents",
+            coord,
+            &body("2026-13", "2026-01"),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(fields(&p), ["period_from"]);
+    let (s, p) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/documents",
+            coord,
+            &body(&format!("{year}-06"), &format!("{year}-01")),
+        )
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(fields(&p), ["period_to"]);
+    let (s, d) = app
+        .send_json(Method::POST, "/api/v1/documents", coord, &full)
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let rows = d["data"]["rows"].as_array().unwrap();
+    let row = |t: &str| {
+        rows.iter()
+            .find(|r| r["incident_type"] == t)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row("DEFACE")["count"], 1);
+    assert_eq!(row("DEFACE")["self_handled"], 1);
+    assert_eq!(
+        row("OTHER")["count"],
+        1,
+        "an unclassified incident counts as other"
+    );
+    assert_eq!(row("DOS")["count"], 0);
+    assert_eq!(d["data"]["period"]["from_month"], 1);
+    assert_eq!(d["data"]["period"]["to_year"], year);
+    // The organisation's address comes from its profile; without one, issuing names it.
+    let id = d["id"].as_str().unwrap().to_string();
+    let (s, p) = issue(&app, coord, &id).await;
+    assert_eq!(s, 422);
+    assert!(fields(&p).contains(&"address".to_string()), "{p}");
+    let mut data = d["data"].clone();
+    data["address"] = json!("Số 12 đường Võ Trường Toản, Phường 1, TP Cao Lãnh");
+    data["header"]["place"] = json!("Đồng Tháp");
+    data["header"]["signer_title"] = json!("GIÁM ĐỐC");
+    data["header"]["signer_name"] = json!("Trần Thị Điều Phối");
+    let (s, e) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/documents/{id}"),
+            coord,
+            &json!({ "data": data }),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (s, i) = issue(&app, coord, &id).await;
+    assert_eq!(s, 200, "{i}");
+    let (_, pdf, _) = download(&app, coord, &id, "pdf").await;
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Thay đổi giao diện"), "{text}");
+    // Overlapping periods are refused, at drafting and at issue; a later period is not.
+    let (s, p) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/documents",
+            coord,
+            &body(&format!("{year}-06"), &format!("{}-05", year + 1)),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(fields(&p), ["period_from"]);
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("trùng")
+    );
+    let (s, later) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/documents",
+            coord,
+            &body(&format!("{}-01", year + 1), &format!("{}-06", year + 1)),
+        )
+        .await;
+    assert_eq!(s, 201, "{later}");
+    // A draft moved onto the issued period is refused when issued.
+    let mut moved = later["data"].clone();
+    moved["period"]["from_year"] = json!(year);
+    moved["period"]["from_month"] = json!(12);
+    moved["address"] = json!("Số 12");
+    moved["header"] = data["header"].clone();
+    let lid = later["id"].as_str().unwrap();
+    let (s, _) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/documents/{lid}"),
+            coord,
+            &json!({ "data": moved }),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, p) = issue(&app, coord, lid).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(fields(&p), ["period"]);
+    // A new version of the issued summary replaces it and is not refused as an overlap.
+    let (s, v) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/documents/{id}/versions"),
+            coord,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (s, v2) = issue(&app, coord, v["id"].as_str().unwrap()).await;
+    assert_eq!(s, 200, "{v2}");
+    // The organisation's officers do not see the province's summary unless they may read
+    // the coordinator organisation's incidents.
+    let (_, l) = app
+        .get_json("/api/v1/documents?form=mau05", &f.officer_a.2)
+        .await;
+    assert_eq!(l["items"].as_array().unwrap().len(), 0, "{l}");
+    let (_, l) = app.get_json("/api/v1/documents?form=mau05", coord).await;
+    assert_eq!(l["items"].as_array().unwrap().len(), 3, "{l}");
+}
