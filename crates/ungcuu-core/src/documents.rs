@@ -14,7 +14,6 @@
 use crate::audit::denied;
 use crate::{Actor, Core, CoreError, Result};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 use ungcuu_domain::incident::{IncidentState, IncidentType as DomainType};
@@ -509,6 +508,11 @@ async fn authorise(core: &Core, actor: &Actor, d: &Document, write: bool) -> Res
     Ok(writable)
 }
 
+/// Refuses (audited) an actor who may read `d` but not write it.
+pub async fn require_write(core: &Core, actor: &Actor, d: &Document) -> Result<()> {
+    authorise(core, actor, d, true).await.map(|_| ())
+}
+
 /// One document the actor may read.
 pub async fn get(core: &Core, actor: &Actor, id: Uuid) -> Result<DocumentView> {
     let document = load(core, id).await?;
@@ -966,23 +970,17 @@ pub async fn new_version(core: &Core, actor: &Actor, id: Uuid) -> Result<Documen
     get(core, actor, n.id).await
 }
 
-fn file_name(d: &Document, ext: &str) -> String {
+/// The file name without extension, built from the register (never from input):
+/// `mau03-12-2026-v1`, or `mau03-du-thao-v1` for a draft.
+pub fn file_stem(d: &Document) -> String {
     match (d.register_seq, d.register_year) {
-        (Some(seq), Some(year)) => format!("{}-{seq}-{year}-v{}.{ext}", d.form, d.version),
-        _ => format!("{}-du-thao-v{}.{ext}", d.form, d.version),
+        (Some(seq), Some(year)) => format!("{}-{seq}-{year}-v{}", d.form, d.version),
+        _ => format!("{}-du-thao-v{}", d.form, d.version),
     }
 }
 
-/// Reads a stored blob and checks it still has its hash.
-pub async fn read_blob(core: &Core, sha256: &str) -> Result<Vec<u8>> {
-    let path = crate::evidence::blob_path(&core.config.data_dir, sha256)?;
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| CoreError::Internal(format!("blob {sha256}: {e}")))?;
-    if hex::encode(Sha256::digest(&bytes)) != sha256 {
-        return Err(CoreError::Internal(format!("blob {sha256} does not match")));
-    }
-    Ok(bytes)
+fn file_name(d: &Document, ext: &str) -> String {
+    format!("{}.{ext}", file_stem(d))
 }
 
 /// The PDF or DOCX (`format` = `pdf` or `docx`): the frozen bytes of an issued document, or a
@@ -996,7 +994,9 @@ pub async fn download(core: &Core, actor: &Actor, id: Uuid, format: &str) -> Res
     };
     let d = &v.document;
     let bytes = match (&d.pdf_sha256, &d.docx_sha256) {
-        (Some(p), Some(x)) if d.is_issued() => read_blob(core, if pdf { p } else { x }).await?,
+        (Some(p), Some(x)) if d.is_issued() => {
+            crate::evidence::read_blob(&core.config.data_dir, if pdf { p } else { x }).await?
+        }
         _ => {
             let (p, x) = render(&v.data).await?;
             if pdf { p } else { x }

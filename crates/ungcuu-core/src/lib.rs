@@ -22,6 +22,7 @@ pub mod notices;
 pub mod orgs;
 pub mod rate_limit;
 pub mod secrets;
+pub mod sending;
 pub mod setup;
 pub mod systems;
 pub mod tokens;

@@ -2720,6 +2720,26 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Chưa đóng được sự cố: báo cáo kết thúc ứng phó sự cố (Mẫu 04) chưa được ban hành.",
         "The incident cannot be closed: its final report (Mẫu 04) has not been issued.",
     ),
+    (
+        "document.err.party",
+        "Người nhận không hợp lệ (owner, coordinator hoặc national).",
+        "Unknown recipient (owner, coordinator or national).",
+    ),
+    (
+        "document.err.no_address_owner",
+        "Chưa gửi được: cơ quan chủ quản hệ thống chưa có địa chỉ thư điện tử trong hồ sơ tổ chức.",
+        "Not sent: the system owner has no e-mail address in its organisation profile.",
+    ),
+    (
+        "document.err.no_address_coordinator",
+        "Chưa gửi được: cơ quan điều phối của tỉnh chưa có địa chỉ thư điện tử trong hồ sơ tổ chức.",
+        "Not sent: the province's coordinator has no e-mail address in its organisation profile.",
+    ),
+    (
+        "document.err.no_address_national",
+        "Chưa gửi được: chưa cấu hình địa chỉ thư điện tử của cơ quan điều phối quốc gia.",
+        "Not sent: the national coordinator's e-mail address is not configured.",
+    ),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

@@ -41,3 +41,15 @@ CREATE TABLE document_registers (
     last_number INTEGER NOT NULL,
     CONSTRAINT document_registers_pkey PRIMARY KEY (org_id, year)
 );
+
+-- Files attached to an outgoing e-mail (an issued document's PDF and DOCX, a signed bundle):
+-- references into the blob store, read when the message is delivered, so the outbox row stays
+-- small and a retry sends the same bytes.
+CREATE TABLE mail_attachments (
+    mail_id    TEXT NOT NULL CONSTRAINT mail_attachments_mail_fkey REFERENCES mail_outbox (id),
+    ordinal    INTEGER NOT NULL,
+    file_name  TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    CONSTRAINT mail_attachments_pkey PRIMARY KEY (mail_id, ordinal)
+);

@@ -29,9 +29,10 @@ use uuid::Uuid;
         issue_document,
         new_version,
         download_pdf,
-        download_docx
+        download_docx,
+        send_document
     ),
-    components(schemas(DocumentOut, DocumentCreate, DocumentEdit))
+    components(schemas(DocumentOut, DocumentCreate, DocumentEdit, DocumentSend, SentOut))
 )]
 pub struct DocumentsDoc;
 
@@ -50,6 +51,7 @@ pub(crate) fn router() -> Router<State> {
         .route("/api/v1/documents/{id}/versions", post(new_version))
         .route("/api/v1/documents/{id}/pdf", get(download_pdf))
         .route("/api/v1/documents/{id}/docx", get(download_docx))
+        .route("/api/v1/documents/{id}/send", post(send_document))
 }
 
 /// A document.
@@ -328,4 +330,54 @@ pub(crate) async fn download_docx(
     Path(id): Path<String>,
 ) -> Response {
     download(&st, &ctx, &id, "docx").await
+}
+
+/// Whom to send an issued document to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSend {
+    /// Any of `owner`, `coordinator`, `national`; empty or absent: the recipients the law names
+    /// for the form (Mẫu 03 and 04: all three; Mẫu 05: `national`).
+    #[serde(default)]
+    pub parties: Vec<String>,
+}
+
+/// One e-mail queued.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SentOut {
+    /// `owner`, `coordinator` or `national`.
+    pub party: String,
+    pub to: String,
+    /// The outbox message (delivery is retried by the job worker).
+    pub mail_id: Uuid,
+}
+
+/// Sends an issued document by e-mail (subject `[TBSC] …`, PDF and DOCX attached; the
+/// national coordinator also gets `.json` and `.json.sig`, the bundle and its detached Ed25519
+/// signature). A draft, or a recipient without an address, is refused. Stops the incident's
+/// notification (Mẫu 03) or final report (Mẫu 04) clock.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/send", params(("id" = Uuid, Path)), request_body = DocumentSend, responses((status = 202, body = Vec<SentOut>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn send_document(
+    axum::extract::State(st): axum::extract::State<State>,
+    Caller(ctx): Caller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DocumentSend>,
+) -> Response {
+    let id = match id_of(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &b.parties).await {
+        Ok(sent) => ok(
+            StatusCode::ACCEPTED,
+            sent.into_iter()
+                .map(|s| SentOut {
+                    party: s.party.as_str().into(),
+                    to: s.to,
+                    mail_id: s.mail_id,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Err(e) => core_problem(&ctx, e),
+    }
 }

@@ -667,3 +667,210 @@ async fn the_summary_counts_the_province_by_type_and_an_overlapping_period_is_re
     let (_, l) = app.get_json("/api/v1/documents?form=mau05", coord).await;
     assert_eq!(l["items"].as_array().unwrap().len(), 3, "{l}");
 }
+
+/// The decoded bytes of the attachment named `name` in a raw MIME message.
+pub fn attachment(raw: &str, name: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let at = raw.find(&format!("filename=\"{name}\""))?;
+    let body_start = at + raw[at..].find("\r\n\r\n")? + 4;
+    let body_end = body_start + raw[body_start..].find("\r\n--")?;
+    let part_start = raw[..at].rfind("\r\n--")?;
+    let headers = raw[part_start..body_start].to_ascii_lowercase();
+    let body = &raw[body_start..body_end];
+    assert!(
+        headers.contains("content-transfer-encoding: base64"),
+        "attachments go in base64: {headers}"
+    );
+    let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(b64).ok()
+}
+
+/// Gives org A and the coordinator organisation an e-mail address in their profiles and
+/// configures the national coordinator's address.
+pub async fn addresses(app: &TestApp, f: &ungcuu_testkit::Fixture) {
+    for (org, mail) in [
+        (f.org_a, "vanthu@soa.test.vn"),
+        (f.coordinator_org, "dieuphoi@tinh.test.vn"),
+    ] {
+        let (s, p) = app
+            .send_json(
+                Method::PUT,
+                &format!("/api/v1/organizations/{org}/profile"),
+                &f.admin.2,
+                &json!({ "intake_email": mail }),
+            )
+            .await;
+        assert_eq!(s, 200, "{p}");
+    }
+    let mut c = app.core.db.conn().await.unwrap();
+    ungcuu_store::settings::set(
+        &mut c,
+        ungcuu_core::sending::NATIONAL_EMAIL_KEY,
+        "baocao@vncert.test.vn",
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn an_issued_report_is_mailed_with_its_files_and_a_signed_bundle_and_stops_the_clock() {
+    let sink = ungcuu_testkit::smtp::SmtpSink::start().await;
+    let app = TestApp::with_smtp(&sink.url()).await;
+    let f = app.fixture().await;
+    let officer = &f.officer_a.2;
+    let id = report(
+        &app,
+        officer,
+        &report_body(f.org_a, "Sự cố gửi báo cáo Sở A"),
+    )
+    .await;
+    let d = draft(&app, officer, "mau03", &id).await;
+    let doc = d["id"].as_str().unwrap().to_string();
+    let send = |doc: String, body: Value| {
+        let app = &app;
+        async move {
+            app.send_json(
+                Method::POST,
+                &format!("/api/v1/documents/{doc}/send"),
+                officer,
+                &body,
+            )
+            .await
+        }
+    };
+    // A draft is not sent.
+    let (s, p) = send(doc.clone(), json!({})).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(fields(&p), ["status"]);
+    complete(&app, officer, &d).await;
+    let (s, i) = issue(&app, officer, &doc).await;
+    assert_eq!(s, 200, "{i}");
+    let number = i["number"].as_str().unwrap().to_string();
+    // Nobody has an address yet: each recipient the law names is listed, nothing is queued.
+    let (s, p) = send(doc.clone(), json!({})).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(fields(&p), ["parties", "parties", "parties"]);
+    assert!(
+        p["errors"][2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cơ quan điều phối quốc gia"),
+        "{p}"
+    );
+    let (s, p) = send(doc.clone(), json!({"parties": ["ministry"]})).await;
+    assert_eq!(s, 422, "{p}");
+    addresses(&app, &f).await;
+    let (s, sent) = send(doc.clone(), json!({})).await;
+    assert_eq!(s, 202, "{sent}");
+    assert_eq!(sent.as_array().unwrap().len(), 3);
+    ungcuu_core::jobs::drain(&app.core, "test").await.unwrap();
+    let got = sink.wait_for(3, std::time::Duration::from_secs(20)).await;
+    let mut to: Vec<String> = got.iter().map(|m| m.to[0].clone()).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        [
+            "baocao@vncert.test.vn",
+            "dieuphoi@tinh.test.vn",
+            "vanthu@soa.test.vn"
+        ]
+    );
+    let stem = format!("mau03-{}-", number.split('/').next().unwrap());
+    for m in &got {
+        let raw = m.data_str();
+        let subject = ungcuu_testkit::mail_subject(&raw);
+        assert!(subject.starts_with("[TBSC] "), "{subject}");
+        assert!(subject.contains(&number), "{subject}");
+        assert!(subject.contains("Sự cố gửi báo cáo Sở A"), "{subject}");
+        assert!(raw.contains("multipart/mixed"));
+        let year = i["data"]["header"]["date"]["year"].as_u64().unwrap();
+        let name = format!("{stem}{year}-v1");
+        let pdf = attachment(&raw, &format!("{name}.pdf")).expect("PDF attached");
+        assert_eq!(
+            hex::encode(Sha256::digest(&pdf)),
+            i["pdf_sha256"].as_str().unwrap()
+        );
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Sự cố gửi báo cáo Sở A"), "{text}");
+        let docx = attachment(&raw, &format!("{name}.docx")).expect("DOCX attached");
+        assert_eq!(
+            hex::encode(Sha256::digest(&docx)),
+            i["docx_sha256"].as_str().unwrap()
+        );
+        let json_file = attachment(&raw, &format!("{name}.json"));
+        if m.to[0] != "baocao@vncert.test.vn" {
+            assert!(
+                json_file.is_none(),
+                "only the national coordinator gets the bundle"
+            );
+            continue;
+        }
+        // The bundle verifies with the key `ungcuu keys show` prints.
+        let json_bytes = json_file.expect("bundle attached");
+        let sig = attachment(&raw, &format!("{name}.json.sig")).expect("signature attached");
+        let sig = String::from_utf8(sig).unwrap().trim().to_string();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ungcuu"))
+            .args(["--database-url", &app.database_url, "--data-dir"])
+            .arg(&app.data_dir)
+            .args(["keys", "show"])
+            .env("UNGCUU_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        assert_eq!(key.len(), 64, "{key}");
+        let parsed: Value = serde_json::from_slice(&json_bytes).unwrap();
+        assert_eq!(parsed["report"]["number"], number.as_str());
+        assert_eq!(parsed["report"]["pdf_sha256"], i["pdf_sha256"]);
+        let bundle = ungcuu_reports::sign::SignedBundle {
+            kind: parsed["kind"].as_str().unwrap().to_string(),
+            report: parsed["report"].clone(),
+            public_key: key.clone(),
+            signature: sig.clone(),
+        };
+        // The file is exactly the signed bytes, and they verify with the printed key.
+        assert_eq!(
+            ungcuu_reports::sign::signed_bytes(&bundle.kind, &bundle.report),
+            json_bytes
+        );
+        ungcuu_reports::sign::verify_from(&bundle, &key).expect("signature verifies");
+        let mut tampered = bundle.clone();
+        tampered.report["number"] = json!("999/BC-GIA");
+        assert!(ungcuu_reports::sign::verify_from(&tampered, &key).is_err());
+    }
+    // Sending stopped the notification clock and is on the timeline and in the audit log.
+    let (_, c) = app
+        .get_json(&format!("/api/v1/incidents/{id}/clocks"), officer)
+        .await;
+    let clock = c["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "notification")
+        .unwrap()
+        .clone();
+    assert_eq!(clock["status"], "stopped", "{c}");
+    assert_eq!(c["records"][0]["channel"], "email");
+    let (_, ev) = app
+        .get_json(
+            &format!("/api/v1/audit?action=document.send&object_id={doc}"),
+            &f.admin.2,
+        )
+        .await;
+    assert_eq!(
+        ev["items"][0]["summary"]["stops_clock"], "notification",
+        "{ev}"
+    );
+    // The delivery is recorded.
+    let mut c = app.core.db.conn().await.unwrap();
+    for s in sent.as_array().unwrap() {
+        let id = uuid::Uuid::parse_str(s["mail_id"].as_str().unwrap()).unwrap();
+        let log = ungcuu_store::outbox::deliveries(&mut c, id).await.unwrap();
+        assert_eq!(log.last().unwrap().1, "ok");
+    }
+}
