@@ -16,6 +16,8 @@ struct OfB {
     incident: String,
     evidence: String,
     indicator: String,
+    document: String,
+    draft: String,
 }
 
 async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
@@ -52,7 +54,12 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
         .await;
     assert_eq!(s, 201, "{i}");
     let (evidence, indicator) = crate::evidence::evidence_of(app, &f.officer_b.2, &i).await;
+    let incident_b = i["id"].as_str().unwrap();
+    let document = crate::documents::issued(app, &f.officer_b.2, "mau03", incident_b).await;
+    let draft = crate::documents::draft(app, &f.officer_b.2, "mau03", incident_b).await;
     OfB {
+        document: document["id"].as_str().unwrap().to_string(),
+        draft: draft["id"].as_str().unwrap().to_string(),
         evidence,
         indicator,
         membership,
@@ -346,6 +353,51 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             "/api/v1/settings/clock-rules".into(),
             Some(json!({"notification_days": 9})),
         ),
+        (
+            Method::GET,
+            format!("/api/v1/documents?incident={}", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/documents".into(),
+            Some(json!({"form": "mau03", "incident_id": b.incident})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/documents/{}", b.document),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/documents/{}", b.draft),
+            Some(json!({"data": {}})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/documents/{}/issue", b.draft),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/documents/{}/versions", b.document),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/documents/{}/pdf", b.document),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/documents/{}/docx", b.draft),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/documents/{}/send", b.document),
+            Some(json!({})),
+        ),
     ]
 }
 
@@ -592,6 +644,8 @@ async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
         "/api/v1/incidents?q=su%20co",
         &format!("/api/v1/incidents?org={}", f.org_b),
         "/api/v1/deadlines",
+        "/api/v1/documents",
+        "/api/v1/documents?form=mau03",
     ] {
         let (s, page) = app.get_json(path, &f.officer_a.2).await;
         assert_eq!(s, 200, "{path}");
