@@ -574,12 +574,8 @@ pub async fn create(core: &Core, actor: &Actor, new: NewDocument) -> Result<Docu
             let Some(iid) = new.incident_id else {
                 return Err(CoreError::field("incident_id", "err.required"));
             };
-            let i = match crate::incidents::get(core, actor, iid).await {
-                Err(CoreError::NotFound) => {
-                    return Err(CoreError::field("incident_id", "document.err.incident"));
-                }
-                other => other?,
-            };
+            // An unreadable incident answers like a missing one (404), audited by `get`.
+            let i = crate::incidents::get(core, actor, iid).await?;
             if !(may(actor, Action::IncidentHandle, i.owner.id)
                 || may(actor, Action::IncidentCoordinate, i.owner.id))
             {

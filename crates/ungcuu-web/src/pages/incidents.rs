@@ -821,6 +821,8 @@ struct DetailPage<'a> {
     form: Pairs,
     /// The evidence and indicators sections, rendered by `pages::evidence`.
     evidence: String,
+    /// The reports section, rendered by `pages::documents`.
+    documents: String,
     clocks: Vec<super::clocks::ClockLine>,
     records: Vec<super::clocks::RecordLine>,
     can_record: bool,
@@ -1066,6 +1068,7 @@ async fn detail_page(
         .collect();
     let page = DetailPage {
         evidence: super::evidence::section(st, ctx, id).await,
+        documents: super::documents::section(st, ctx, id).await,
         c: ctx,
         id: i.id,
         title: i.title.clone(),

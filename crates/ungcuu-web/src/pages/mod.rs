@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod clocks;
 mod constituency;
+mod documents;
 mod evidence;
 mod home;
 mod incidents;
@@ -39,6 +40,7 @@ pub fn router() -> Router<State> {
         .merge(incidents::router())
         .merge(evidence::router())
         .merge(clocks::router())
+        .merge(documents::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

@@ -874,3 +874,85 @@ async fn an_issued_report_is_mailed_with_its_files_and_a_signed_bundle_and_stops
         assert_eq!(log.last().unwrap().1, "ok");
     }
 }
+
+#[tokio::test]
+async fn the_pages_draft_edit_issue_and_download_a_report() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let id = report(
+        &app,
+        &f.officer_a.2,
+        &report_body(f.org_a, "Sự cố trang Sở A"),
+    )
+    .await;
+    let s = ungcuu_testkit::WebSession::new(&app.url);
+    assert_eq!(
+        s.login(&f.officer_a.0, ungcuu_testkit::PASSWORD)
+            .await
+            .status,
+        303
+    );
+    let page = s.get(&format!("/incidents/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"documents\""),
+        "the reports section"
+    );
+    assert!(page.body.contains("documents-empty"));
+    let r = s
+        .post(&format!("/incidents/{id}/documents"), &[("form", "mau03")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let loc = r.location.clone().unwrap();
+    assert!(loc.starts_with("/documents/"), "{loc}");
+    let doc = loc.trim_start_matches("/documents/").to_string();
+    let page = s.get(&loc).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"edit-document\""));
+    assert!(page.body.contains("Dự thảo"));
+    // Issuing lists the empty mandatory fields on the page.
+    let r = s.post(&format!("{loc}/issue"), &[]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("header.signer_name"), "{}", r.body);
+    assert!(r.body.contains("bắt buộc"));
+    // Bad JSON is named, not a 500.
+    let r = s.post(&loc, &[("data", "{không phải JSON")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("không đúng cấu trúc"), "{}", r.body);
+    let (_, d) = app
+        .get_json(&format!("/api/v1/documents/{doc}"), &f.officer_a.2)
+        .await;
+    let mut data = d["data"].clone();
+    data["header"]["place"] = json!("Đồng Tháp");
+    data["header"]["signer_title"] = json!("GIÁM ĐỐC");
+    data["header"]["signer_name"] = json!("Nguyễn Văn Ký");
+    let r = s.post(&loc, &[("data", &data.to_string())]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = s.post(&format!("{loc}/issue"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = s.get(&loc).await;
+    assert!(page.body.contains("Đã ban hành"));
+    assert!(!page.body.contains("id=\"edit-document\""), "frozen");
+    assert!(page.body.contains("id=\"new-version\""));
+    let r = s.get(&format!("{loc}/pdf")).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers["content-type"], "application/pdf");
+    assert!(r.headers["content-disposition"].starts_with("attachment"));
+    let list = s.get("/documents").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains(&doc));
+    let page = s.get(&format!("/incidents/{id}")).await;
+    assert!(page.body.contains(&format!("/documents/{doc}")));
+    // Officer B sees none of it.
+    let b = ungcuu_testkit::WebSession::new(&app.url);
+    assert_eq!(
+        b.login(&f.officer_b.0, ungcuu_testkit::PASSWORD)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(b.get(&loc).await.status, 404);
+    assert_eq!(b.get(&format!("{loc}/pdf")).await.status, 404);
+    assert_eq!(b.post(&format!("{loc}/versions"), &[]).await.status, 404);
+    assert!(!b.get("/documents").await.body.contains(&doc));
+}

@@ -593,6 +593,38 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
                 ("recipients", "x".into()),
             ],
         ),
+        (Method::GET, format!("/documents/{}", b.document), vec![]),
+        (
+            Method::GET,
+            format!("/documents/{}/pdf", b.document),
+            vec![],
+        ),
+        (Method::GET, format!("/documents/{}/docx", b.draft), vec![]),
+        (
+            Method::POST,
+            format!("/documents/{}", b.draft),
+            vec![("data", "{}".into())],
+        ),
+        (
+            Method::POST,
+            format!("/documents/{}/issue", b.draft),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/documents/{}/versions", b.document),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/documents/{}/send", b.document),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/documents", b.incident),
+            vec![("form", "mau03".into())],
+        ),
     ]
 }
 
@@ -712,6 +744,7 @@ async fn an_officer_of_a_reaches_no_page_of_b() {
         "/incidents",
         "/incidents?q=su%20co",
         "/deadlines",
+        "/documents",
     ] {
         let r = s.get(path).await;
         assert_eq!(r.status, 200, "{path}");
