@@ -956,3 +956,42 @@ async fn the_pages_draft_edit_issue_and_download_a_report() {
     assert_eq!(b.post(&format!("{loc}/versions"), &[]).await.status, 404);
     assert!(!b.get("/documents").await.body.contains(&doc));
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_document_endpoints() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (p, m) in [
+        ("/api/v1/documents", "get"),
+        ("/api/v1/documents", "post"),
+        ("/api/v1/documents/{id}", "get"),
+        ("/api/v1/documents/{id}", "put"),
+        ("/api/v1/documents/{id}/issue", "post"),
+        ("/api/v1/documents/{id}/versions", "post"),
+        ("/api/v1/documents/{id}/pdf", "get"),
+        ("/api/v1/documents/{id}/docx", "get"),
+        ("/api/v1/documents/{id}/send", "post"),
+    ] {
+        assert!(
+            doc["paths"][p].get(m).is_some(),
+            "{m} {p} missing from OpenAPI"
+        );
+    }
+    for s in [
+        "DocumentOut",
+        "DocumentCreate",
+        "DocumentEdit",
+        "DocumentSend",
+        "SentOut",
+    ] {
+        assert!(doc["components"]["schemas"].get(s).is_some(), "{s}");
+    }
+}
