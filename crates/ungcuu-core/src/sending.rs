@@ -16,7 +16,7 @@ use ungcuu_domain::org::OrgKind;
 use ungcuu_domain::timefmt::{now, rfc3339};
 use ungcuu_domain::validate::FieldError;
 use ungcuu_store::clocks::{self as cstore, ReportRecord};
-use ungcuu_store::documents::Document;
+use ungcuu_store::documents::{self as store, Document};
 use ungcuu_store::incidents::{self as istore, EventKind};
 use ungcuu_store::orgs::{self, OrgFilter};
 use ungcuu_store::outbox::Attachment;
@@ -29,6 +29,10 @@ pub const NATIONAL_EMAIL_KEY: &str = "documents.national_coordinator_email";
 /// The settings key of the installation's Ed25519 seed (hex). Kept in the database like the
 /// TOTP key, so every replica signs with the same key; created once.
 pub const SIGNING_KEY: &str = "documents.signing_key";
+
+/// The settings key that, set to `true`, makes a sending to the national coordinator wait for
+/// a second person's approval.
+pub const APPROVAL_KEY: &str = "documents.national_approval";
 
 /// Who a document goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +187,97 @@ fn titles(form: Form) -> (&'static str, &'static str) {
 /// Sends an issued document by e-mail to `parties` (empty: the recipients the law names for
 /// its form). Every recipient must have an address, or nothing is sent and each one missing is
 /// named. Handlers of the incident (or the coordinator, for Mẫu 05) may send.
-pub async fn send(core: &Core, actor: &Actor, id: Uuid, parties: &[String]) -> Result<Vec<Sent>> {
+pub async fn send(core: &Core, actor: &Actor, id: Uuid, parties: &[String]) -> Result<SendOutcome> {
+    let (v, form, to) = prepare(core, actor, id, parties).await?;
+    let national = to.iter().any(|(p, _)| *p == Party::National);
+    if national && approval_required(core).await? {
+        let t = now();
+        let req = store::SendRequest {
+            id: Uuid::now_v7(),
+            document_id: id,
+            parties: to
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            requested_by: actor.user_id(),
+            requested_at: t,
+        };
+        let mut tx = core.db.begin().await?;
+        store::insert_send_request(&mut tx, &req).await?;
+        let ev = actor.event(
+            "document.send_requested",
+            OBJECT,
+            Some(id.to_string()),
+            Some(v.document.org_id),
+            json!({ "request": req.id, "parties": req.parties }),
+        );
+        audit::append(&mut tx, &ev, t).await?;
+        commit(tx).await?;
+        return Ok(SendOutcome::AwaitingApproval(req.id));
+    }
+    Ok(SendOutcome::Queued(
+        queue(core, actor, &v, form, &to, None).await?,
+    ))
+}
+
+/// Approves a sending that waits for a second person, and sends it. The one who asked cannot
+/// approve it.
+pub async fn approve(core: &Core, actor: &Actor, id: Uuid) -> Result<Vec<Sent>> {
+    let v = crate::documents::get(core, actor, id).await?;
+    crate::documents::require_write(core, actor, &v.document).await?;
+    let req = {
+        let mut c = core.db.conn().await?;
+        store::pending_send_request(&mut c, id).await?
+    };
+    let Some(req) = req else {
+        return Err(CoreError::field("status", "document.err.no_request"));
+    };
+    if actor.user_id().is_some() && req.requested_by == actor.user_id() {
+        return Err(crate::audit::denied(
+            core,
+            actor,
+            ungcuu_domain::permissions::Action::IncidentCoordinate,
+            OBJECT,
+            Some(id.to_string()),
+            Some(v.document.org_id),
+            CoreError::ForbiddenWith("document.err.same_person"),
+        )
+        .await);
+    }
+    let parties: Vec<String> = req.parties.split(',').map(str::to_string).collect();
+    let (v, form, to) = prepare(core, actor, id, &parties).await?;
+    queue(core, actor, &v, form, &to, Some(req.id)).await
+}
+
+/// True when the setting asks for a second person before the national coordinator is sent
+/// anything (off by default).
+pub async fn approval_required(core: &Core) -> Result<bool> {
+    let mut c = core.db.conn().await?;
+    Ok(settings::get(&mut c, APPROVAL_KEY)
+        .await?
+        .is_some_and(|v| v.trim() == "true"))
+}
+
+/// What a sending did.
+#[derive(Debug, Clone)]
+pub enum SendOutcome {
+    /// The e-mails are in the outbox.
+    Queued(Vec<Sent>),
+    /// Waiting for a second person's approval (the request's id).
+    AwaitingApproval(Uuid),
+}
+
+type Recipients = Vec<(Party, String)>;
+
+/// Checks the document may be sent by `actor` and finds every recipient's address (all or
+/// nothing: each one missing is named).
+async fn prepare(
+    core: &Core,
+    actor: &Actor,
+    id: Uuid,
+    parties: &[String],
+) -> Result<(crate::documents::DocumentView, Form, Recipients)> {
     let v = crate::documents::get(core, actor, id).await?;
     crate::documents::require_write(core, actor, &v.document).await?;
     let d = &v.document;
@@ -216,6 +310,21 @@ pub async fn send(core: &Core, actor: &Actor, id: Uuid, parties: &[String]) -> R
     if !missing.is_empty() {
         return Err(CoreError::Invalid(missing));
     }
+    Ok((v, form, to))
+}
+
+/// Queues one e-mail per recipient and records the sending, in one transaction (which also
+/// marks the approved request, when there is one).
+async fn queue(
+    core: &Core,
+    actor: &Actor,
+    v: &crate::documents::DocumentView,
+    form: Form,
+    to: &Recipients,
+    approval: Option<Uuid>,
+) -> Result<Vec<Sent>> {
+    let d = &v.document;
+    let id = d.id;
     let (Some(pdf_sha), Some(docx_sha)) = (&d.pdf_sha256, &d.docx_sha256) else {
         return Err(CoreError::Internal(format!(
             "issued document {id} has no files"
@@ -286,8 +395,13 @@ pub async fn send(core: &Core, actor: &Actor, id: Uuid, parties: &[String]) -> R
     );
     let t = now();
     let mut tx = core.db.begin().await?;
+    if let Some(r) = approval
+        && !store::approve_send_request(&mut tx, r, actor.user_id(), t).await?
+    {
+        return Err(CoreError::field("status", "document.err.no_request"));
+    }
     let mut sent = Vec::new();
-    for (party, addr) in &to {
+    for (party, addr) in to {
         let mut list = files.clone();
         if *party == Party::National
             && let Some(extra) = &signed

@@ -304,3 +304,74 @@ pub async fn list(
     };
     Ok(Page { items, next })
 }
+
+/// A sending waiting for a second person's approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendRequest {
+    /// Id.
+    pub id: Uuid,
+    /// The document.
+    pub document_id: Uuid,
+    /// The recipients asked for, comma-separated party codes.
+    pub parties: String,
+    /// Who asked.
+    pub requested_by: Option<Uuid>,
+    /// When.
+    pub requested_at: OffsetDateTime,
+}
+
+/// Stores a pending request.
+pub async fn insert_send_request(c: &mut AnyConnection, r: &SendRequest) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO document_send_requests (id, document_id, parties, requested_by, requested_at, status)
+         VALUES ($1, $2, $3, $4, $5, 'pending')",
+    )
+    .bind(r.id.to_string())
+    .bind(r.document_id.to_string())
+    .bind(r.parties.clone())
+    .bind(r.requested_by.map(|u| u.to_string()))
+    .bind(ts(r.requested_at))
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The oldest pending request of a document.
+pub async fn pending_send_request(c: &mut AnyConnection, doc: Uuid) -> Result<Option<SendRequest>> {
+    let r = sqlx::query(
+        "SELECT id, document_id, parties, requested_by, requested_at FROM document_send_requests
+         WHERE document_id = $1 AND status = 'pending' ORDER BY id LIMIT 1",
+    )
+    .bind(doc.to_string())
+    .fetch_optional(c)
+    .await?;
+    r.map(|r| {
+        Ok(SendRequest {
+            id: r.uuid("id")?,
+            document_id: r.uuid("document_id")?,
+            parties: r.text("parties")?,
+            requested_by: r.opt_uuid("requested_by")?,
+            requested_at: r.time("requested_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Marks a request approved; false when someone approved it first.
+pub async fn approve_send_request(
+    c: &mut AnyConnection,
+    id: Uuid,
+    by: Option<Uuid>,
+    at: OffsetDateTime,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE document_send_requests SET status = 'approved', approved_by = $1, approved_at = $2
+         WHERE id = $3 AND status = 'pending'",
+    )
+    .bind(by.map(|u| u.to_string()))
+    .bind(ts(at))
+    .bind(id.to_string())
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

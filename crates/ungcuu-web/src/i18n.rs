@@ -2835,6 +2835,26 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Đã đưa thư vào hàng đợi gửi.",
         "The e-mails are queued.",
     ),
+    (
+        "document.err.no_request",
+        "Không có yêu cầu gửi nào đang chờ phê duyệt.",
+        "No sending is waiting for approval.",
+    ),
+    (
+        "document.err.same_person",
+        "Người đề nghị gửi không được tự phê duyệt; cần một người khác phê duyệt.",
+        "The person who asked to send cannot approve it; someone else must.",
+    ),
+    (
+        "document.awaiting_approval",
+        "Việc gửi tới cơ quan điều phối quốc gia đang chờ một người khác phê duyệt.",
+        "Sending to the national coordinator waits for someone else's approval.",
+    ),
+    (
+        "document.approve_send",
+        "Phê duyệt và gửi",
+        "Approve and send",
+    ),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

@@ -53,3 +53,18 @@ CREATE TABLE mail_attachments (
     sha256     TEXT NOT NULL,
     CONSTRAINT mail_attachments_pkey PRIMARY KEY (mail_id, ordinal)
 );
+
+-- With the setting `documents.national_approval` on, a sending that includes the national
+-- coordinator waits here until a second person approves it (not the one who asked).
+CREATE TABLE document_send_requests (
+    id           TEXT NOT NULL CONSTRAINT document_send_requests_pkey PRIMARY KEY,
+    document_id  TEXT NOT NULL CONSTRAINT document_send_requests_document_fkey REFERENCES documents (id),
+    parties      TEXT NOT NULL,
+    requested_by TEXT CONSTRAINT document_send_requests_requested_by_fkey REFERENCES users (id),
+    requested_at TEXT NOT NULL,
+    approved_by  TEXT CONSTRAINT document_send_requests_approved_by_fkey REFERENCES users (id),
+    approved_at  TEXT,
+    status       TEXT NOT NULL,
+    CONSTRAINT document_send_requests_status_check CHECK (status IN ('pending', 'approved'))
+);
+CREATE INDEX document_send_requests_document_idx ON document_send_requests (document_id, status);

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use ungcuu_core::documents::{self as core_documents, DocumentView, NewDocument, Rendered};
+use ungcuu_core::sending::SendOutcome;
 use ungcuu_domain::timefmt::rfc3339;
 use ungcuu_store::documents::{Document, DocumentFilter};
 use utoipa::{IntoParams, ToSchema};
@@ -30,9 +31,17 @@ use uuid::Uuid;
         new_version,
         download_pdf,
         download_docx,
-        send_document
+        send_document,
+        approve_send
     ),
-    components(schemas(DocumentOut, DocumentCreate, DocumentEdit, DocumentSend, SentOut))
+    components(schemas(
+        DocumentOut,
+        DocumentCreate,
+        DocumentEdit,
+        DocumentSend,
+        SentOut,
+        SendOut
+    ))
 )]
 pub struct DocumentsDoc;
 
@@ -52,6 +61,7 @@ pub(crate) fn router() -> Router<State> {
         .route("/api/v1/documents/{id}/pdf", get(download_pdf))
         .route("/api/v1/documents/{id}/docx", get(download_docx))
         .route("/api/v1/documents/{id}/send", post(send_document))
+        .route("/api/v1/documents/{id}/send/approve", post(approve_send))
 }
 
 /// A document.
@@ -356,7 +366,7 @@ pub struct SentOut {
 /// national coordinator also gets `.json` and `.json.sig`, the bundle and its detached Ed25519
 /// signature). A draft, or a recipient without an address, is refused. Stops the incident's
 /// notification (Mẫu 03) or final report (Mẫu 04) clock.
-#[utoipa::path(post, path = "/api/v1/documents/{id}/send", params(("id" = Uuid, Path)), request_body = DocumentSend, responses((status = 202, body = Vec<SentOut>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/documents/{id}/send", params(("id" = Uuid, Path)), request_body = DocumentSend, responses((status = 202, body = SendOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn send_document(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
@@ -368,16 +378,57 @@ pub(crate) async fn send_document(
         Err(r) => return r,
     };
     match ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &b.parties).await {
-        Ok(sent) => ok(
+        Ok(SendOutcome::Queued(sent)) => ok(StatusCode::ACCEPTED, SendOut::queued(sent)),
+        Ok(SendOutcome::AwaitingApproval(r)) => ok(
             StatusCode::ACCEPTED,
-            sent.into_iter()
+            SendOut {
+                sent: Vec::new(),
+                awaiting_approval: Some(r),
+            },
+        ),
+        Err(e) => core_problem(&ctx, e),
+    }
+}
+
+/// What a sending did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SendOut {
+    /// The e-mails queued (empty while waiting for approval).
+    pub sent: Vec<SentOut>,
+    /// With the setting `documents.national_approval` on: the request waiting for a second
+    /// person (`POST …/send/approve`).
+    pub awaiting_approval: Option<Uuid>,
+}
+
+impl SendOut {
+    fn queued(sent: Vec<ungcuu_core::sending::Sent>) -> Self {
+        SendOut {
+            sent: sent
+                .into_iter()
                 .map(|s| SentOut {
                     party: s.party.as_str().into(),
                     to: s.to,
                     mail_id: s.mail_id,
                 })
-                .collect::<Vec<_>>(),
-        ),
+                .collect(),
+            awaiting_approval: None,
+        }
+    }
+}
+
+/// Approves a sending waiting for a second person (not the one who asked) and sends it.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/send/approve", params(("id" = Uuid, Path)), responses((status = 202, body = SendOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn approve_send(
+    axum::extract::State(st): axum::extract::State<State>,
+    Caller(ctx): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match id_of(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match ungcuu_core::sending::approve(&st.core, &ctx.actor(), id).await {
+        Ok(sent) => ok(StatusCode::ACCEPTED, SendOut::queued(sent)),
         Err(e) => core_problem(&ctx, e),
     }
 }

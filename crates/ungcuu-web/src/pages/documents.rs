@@ -27,6 +27,7 @@ pub(super) fn router() -> Router<State> {
         .route("/documents/{id}/issue", post(issue))
         .route("/documents/{id}/versions", post(new_version))
         .route("/documents/{id}/send", post(send))
+        .route("/documents/{id}/send/approve", post(approve_send))
         .route("/documents/{id}/pdf", get(pdf))
         .route("/documents/{id}/docx", get(docx))
 }
@@ -389,7 +390,37 @@ async fn send(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &[]).await;
+    match ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &[]).await {
+        Ok(ungcuu_core::sending::SendOutcome::AwaitingApproval(_)) => redirect_with_flash(
+            &ctx,
+            &format!("/documents/{id}"),
+            "document.awaiting_approval",
+        ),
+        r => {
+            after(
+                &st,
+                &ctx,
+                id,
+                r,
+                format!("/documents/{id}"),
+                "document.sent",
+            )
+            .await
+        }
+    }
+}
+
+async fn approve_send(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let id = match page_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = ungcuu_core::sending::approve(&st.core, &ctx.actor(), id).await;
     after(
         &st,
         &ctx,

@@ -763,7 +763,7 @@ async fn an_issued_report_is_mailed_with_its_files_and_a_signed_bundle_and_stops
     addresses(&app, &f).await;
     let (s, sent) = send(doc.clone(), json!({})).await;
     assert_eq!(s, 202, "{sent}");
-    assert_eq!(sent.as_array().unwrap().len(), 3);
+    assert_eq!(sent["sent"].as_array().unwrap().len(), 3);
     ungcuu_core::jobs::drain(&app.core, "test").await.unwrap();
     let got = sink.wait_for(3, std::time::Duration::from_secs(20)).await;
     let mut to: Vec<String> = got.iter().map(|m| m.to[0].clone()).collect();
@@ -868,7 +868,7 @@ async fn an_issued_report_is_mailed_with_its_files_and_a_signed_bundle_and_stops
     );
     // The delivery is recorded.
     let mut c = app.core.db.conn().await.unwrap();
-    for s in sent.as_array().unwrap() {
+    for s in sent["sent"].as_array().unwrap() {
         let id = uuid::Uuid::parse_str(s["mail_id"].as_str().unwrap()).unwrap();
         let log = ungcuu_store::outbox::deliveries(&mut c, id).await.unwrap();
         assert_eq!(log.last().unwrap().1, "ok");
@@ -994,4 +994,90 @@ async fn the_openapi_document_describes_the_document_endpoints() {
     ] {
         assert!(doc["components"]["schemas"].get(s).is_some(), "{s}");
     }
+}
+
+#[tokio::test]
+async fn with_approval_on_a_second_person_approves_what_goes_to_the_national_coordinator() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    addresses(&app, &f).await;
+    let officer = &f.officer_a.2;
+    let id = report(&app, officer, &report_body(f.org_a, "Sự cố cần phê duyệt")).await;
+    let doc = issued(&app, officer, "mau03", &id).await;
+    let doc = doc["id"].as_str().unwrap().to_string();
+    {
+        let mut c = app.core.db.conn().await.unwrap();
+        ungcuu_store::settings::set(
+            &mut c,
+            ungcuu_core::sending::APPROVAL_KEY,
+            "true",
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    }
+    let approve = |token: String| {
+        let app = &app;
+        let doc = doc.clone();
+        async move {
+            app.send_json(
+                Method::POST,
+                &format!("/api/v1/documents/{doc}/send/approve"),
+                &token,
+                &json!({}),
+            )
+            .await
+        }
+    };
+    // Nothing to approve yet.
+    assert_eq!(approve(f.coordinator.2.clone()).await.0, 422);
+    let (s, r) = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/documents/{doc}/send"),
+            officer,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 202, "{r}");
+    assert!(r["awaiting_approval"].is_string(), "{r}");
+    assert_eq!(r["sent"].as_array().unwrap().len(), 0);
+    let mut c = app.core.db.conn().await.unwrap();
+    assert_eq!(
+        ungcuu_store::outbox::backlog(&mut c).await.unwrap(),
+        0,
+        "nothing queued"
+    );
+    // The one who asked cannot approve; the clock still runs.
+    let (s, p) = approve(officer.clone()).await;
+    assert_eq!(s, 403, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("người khác"), "{p}");
+    let (_, c0) = app
+        .get_json(&format!("/api/v1/incidents/{id}/clocks"), officer)
+        .await;
+    assert_eq!(c0["records"].as_array().unwrap().len(), 0);
+    // Someone else approves: the three e-mails go, once.
+    let (s, a) = approve(f.coordinator.2.clone()).await;
+    assert_eq!(s, 202, "{a}");
+    assert_eq!(a["sent"].as_array().unwrap().len(), 3);
+    assert_eq!(ungcuu_store::outbox::backlog(&mut c).await.unwrap(), 3);
+    assert_eq!(
+        approve(f.coordinator.2.clone()).await.0,
+        422,
+        "approved once"
+    );
+    let (_, ev) = app
+        .get_json(
+            &format!("/api/v1/audit?object_id={doc}&action=document.send"),
+            &f.admin.2,
+        )
+        .await;
+    let actions: Vec<&str> = ev["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"document.send_requested"), "{actions:?}");
+    assert!(actions.contains(&"document.send"), "{actions:?}");
 }

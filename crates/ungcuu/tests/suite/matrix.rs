@@ -398,6 +398,11 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             format!("/api/v1/documents/{}/send", b.document),
             Some(json!({})),
         ),
+        (
+            Method::POST,
+            format!("/api/v1/documents/{}/send/approve", b.document),
+            None,
+        ),
     ]
 }
 
@@ -618,6 +623,11 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
         (
             Method::POST,
             format!("/documents/{}/send", b.document),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/documents/{}/send/approve", b.document),
             vec![],
         ),
         (

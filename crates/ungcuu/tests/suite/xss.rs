@@ -544,7 +544,7 @@ async fn payloads_in_incident_text_stay_text_in_the_pdf_the_docx_and_the_e_mail(
             .await;
         assert_eq!(s, 202, "{sent}");
         ungcuu_core::jobs::drain(&app.core, "test").await.unwrap();
-        let mail = sent[0]["mail_id"].as_str().unwrap();
+        let mail = sent["sent"][0]["mail_id"].as_str().unwrap();
         let raw = std::fs::read_to_string(app.data_dir.join("outbox").join(format!("{mail}.eml")))
             .expect("e-mail written to the outbox folder");
         let html = ungcuu_testkit::mail_html(&raw).expect("an HTML part");
