@@ -479,3 +479,141 @@ async fn queue(
     commit(tx).await?;
     Ok(sent)
 }
+
+/// A sending by letter or fax, recorded by hand with its scan.
+#[derive(Debug, Clone, Default)]
+pub struct HandSending {
+    /// `letter` or `fax`.
+    pub channel: String,
+    /// To whom, as written on the letter.
+    pub recipients: String,
+    /// Letter number, fax receipt, …
+    pub note: String,
+}
+
+/// What recording a sending by hand did.
+#[derive(Debug, Clone)]
+pub struct HandRecorded {
+    /// SHA-256 of the scan kept in the blob store.
+    pub scan_sha256: String,
+    /// The clock it stopped, if any.
+    pub stops_clock: Option<ClockKind>,
+}
+
+/// Records that an issued document went by letter or fax, keeping the scan (its SHA-256 in the
+/// audit event and the report record); stops the incident's clock like an e-mail sending.
+pub async fn record_by_hand(
+    core: &Core,
+    actor: &Actor,
+    id: Uuid,
+    h: HandSending,
+    scan: &[u8],
+) -> Result<HandRecorded> {
+    let v = crate::documents::get(core, actor, id).await?;
+    crate::documents::require_write(core, actor, &v.document).await?;
+    let d = &v.document;
+    if !d.is_issued() {
+        return Err(CoreError::field("status", "document.err.not_issued"));
+    }
+    let mut errs = Vec::new();
+    let channel = match h.channel.trim() {
+        "letter" => Some(Channel::Letter),
+        "fax" => Some(Channel::Fax),
+        _ => {
+            errs.push(FieldError::new("channel", "clock.err.channel"));
+            None
+        }
+    };
+    let recipients = h.recipients.trim().to_string();
+    if recipients.is_empty() {
+        errs.push(FieldError::new("recipients", "err.required"));
+    } else if recipients.chars().count() > 1000 {
+        errs.push(FieldError::new("recipients", "err.too_long"));
+    }
+    if h.note.chars().count() > 10_000 {
+        errs.push(FieldError::new("note", "err.too_long"));
+    }
+    if scan.is_empty() {
+        errs.push(FieldError::new("scan", "err.required"));
+    }
+    let (Some(channel), true) = (channel, errs.is_empty()) else {
+        return Err(CoreError::Invalid(errs));
+    };
+    let form = Form::parse(&d.form).ok_or(CoreError::NotFound)?;
+    let sha = crate::evidence::put_blob(&core.config.data_dir, scan).await?;
+    let incident = match d.incident_id {
+        Some(i) => {
+            let mut c = core.db.conn().await?;
+            istore::get(&mut c, i).await?
+        }
+        None => None,
+    };
+    let clock = match (form, &incident) {
+        (Form::Mau03, Some(_)) => Some(ClockKind::Notification),
+        (Form::Mau04, Some(i)) if i.response_completed_at.is_some() => Some(ClockKind::FinalReport),
+        _ => None,
+    };
+    let number = d.number.clone().unwrap_or_default();
+    let (title_vi, title_en) = titles(form);
+    let t = now();
+    let mut tx = core.db.begin().await?;
+    if let Some(i) = &incident {
+        if let Some(kind) = clock {
+            let mut note = format!("{title_vi} số {number}; bản chụp SHA-256 {sha}");
+            if !h.note.trim().is_empty() {
+                note.push_str(&format!("; {}", h.note.trim()));
+            }
+            cstore::insert(
+                &mut tx,
+                &ReportRecord {
+                    id: Uuid::now_v7(),
+                    incident_id: i.id,
+                    kind,
+                    sent_at: t,
+                    channel,
+                    recipients: recipients.clone(),
+                    note: Some(note),
+                    recorded_by: actor.user_id(),
+                    created_at: t,
+                },
+            )
+            .await?;
+        }
+        let line = format!(
+            "Đã gửi {title_vi} số {number} ({}) tới {recipients} / {title_en} no. {number} sent ({}) to {recipients}",
+            if channel == Channel::Fax {
+                "fax"
+            } else {
+                "công văn"
+            },
+            channel.as_str(),
+        );
+        istore::insert_event(
+            &mut tx,
+            &crate::incidents::event(actor, i.id, EventKind::Manual, Some(line), t, t),
+        )
+        .await?;
+        istore::touch(&mut tx, i.id, t).await?;
+    }
+    let ev = actor.event(
+        "document.sent_by_hand",
+        OBJECT,
+        Some(id.to_string()),
+        Some(d.org_id),
+        json!({
+            "form": d.form,
+            "number": number,
+            "channel": channel.as_str(),
+            "recipients": recipients,
+            "scan_sha256": sha,
+            "scan_size": scan.len(),
+            "stops_clock": clock.map(|k| k.as_str()),
+        }),
+    );
+    audit::append(&mut tx, &ev, t).await?;
+    commit(tx).await?;
+    Ok(HandRecorded {
+        scan_sha256: sha,
+        stops_clock: clock,
+    })
+}

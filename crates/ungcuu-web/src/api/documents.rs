@@ -62,6 +62,10 @@ pub(crate) fn router() -> Router<State> {
         .route("/api/v1/documents/{id}/docx", get(download_docx))
         .route("/api/v1/documents/{id}/send", post(send_document))
         .route("/api/v1/documents/{id}/send/approve", post(approve_send))
+        .route(
+            "/api/v1/documents/{id}/sendings",
+            post(record_by_hand).layer(axum::extract::DefaultBodyLimit::max(SCAN_LIMIT)),
+        )
 }
 
 /// A document.
@@ -429,6 +433,61 @@ pub(crate) async fn approve_send(
     };
     match ungcuu_core::sending::approve(&st.core, &ctx.actor(), id).await {
         Ok(sent) => ok(StatusCode::ACCEPTED, SendOut::queued(sent)),
+        Err(e) => core_problem(&ctx, e),
+    }
+}
+
+/// The largest scan of a letter or fax accepted (20 MiB).
+const SCAN_LIMIT: usize = 20 * 1024 * 1024;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct HandQuery {
+    /// `letter` or `fax`.
+    channel: String,
+    /// To whom, as written on the letter.
+    recipients: String,
+    /// Letter number, fax receipt, …
+    #[serde(default)]
+    note: String,
+}
+
+/// A sending by letter or fax recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandRecordedOut {
+    /// SHA-256 of the scan kept.
+    pub scan_sha256: String,
+    /// `notification`, `final_report` or null.
+    pub stops_clock: Option<String>,
+}
+
+/// Records that an issued document went by letter or fax; the request body is the scan
+/// (raw bytes, up to 20 MiB). Stops the incident's clock like an e-mail sending.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/sendings", params(("id" = Uuid, Path), HandQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"), responses((status = 201, body = HandRecordedOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn record_by_hand(
+    axum::extract::State(st): axum::extract::State<State>,
+    Caller(ctx): Caller,
+    Path(id): Path<String>,
+    Query(q): Query<HandQuery>,
+    body: axum::body::Bytes,
+) -> Response {
+    let id = match id_of(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let h = ungcuu_core::sending::HandSending {
+        channel: q.channel,
+        recipients: q.recipients,
+        note: q.note,
+    };
+    match ungcuu_core::sending::record_by_hand(&st.core, &ctx.actor(), id, h, &body).await {
+        Ok(r) => ok(
+            StatusCode::CREATED,
+            HandRecordedOut {
+                scan_sha256: r.scan_sha256,
+                stops_clock: r.stops_clock.map(|k| k.as_str().to_string()),
+            },
+        ),
         Err(e) => core_problem(&ctx, e),
     }
 }

@@ -1081,3 +1081,68 @@ async fn with_approval_on_a_second_person_approves_what_goes_to_the_national_coo
     assert!(actions.contains(&"document.send_requested"), "{actions:?}");
     assert!(actions.contains(&"document.send"), "{actions:?}");
 }
+
+#[tokio::test]
+async fn a_letter_or_fax_is_recorded_by_hand_with_its_scan_and_stops_the_clock() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let officer = &f.officer_a.2;
+    let id = report(&app, officer, &report_body(f.org_a, "Sự cố gửi công văn")).await;
+    let d = draft(&app, officer, "mau03", &id).await;
+    let doc = d["id"].as_str().unwrap().to_string();
+    let scan = b"%PDF-1.4 ban chup cong van".to_vec();
+    let post = |q: &str, body: Vec<u8>| {
+        let app = &app;
+        let url = format!("/api/v1/documents/{doc}/sendings?{q}");
+        async move {
+            let r = app
+                .api(Method::POST, &url, officer)
+                .header("content-type", "application/octet-stream")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let s = r.status().as_u16();
+            (s, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let q = "channel=letter&recipients=VNCERT%2FCC&note=C%C3%B4ng%20v%C4%83n%2012";
+    // A draft is not sent.
+    let (s, p) = post(q, scan.clone()).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(fields(&p), ["status"]);
+    complete(&app, officer, &d).await;
+    assert_eq!(issue(&app, officer, &doc).await.0, 200);
+    let (s, p) = post("channel=pigeon&recipients=x", scan.clone()).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(fields(&p), ["channel"]);
+    let (s, p) = post(q, Vec::new()).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(fields(&p), ["scan"]);
+    let (s, r) = post(q, scan.clone()).await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(r["scan_sha256"], hex::encode(Sha256::digest(&scan)));
+    assert_eq!(r["stops_clock"], "notification");
+    let (_, c) = app
+        .get_json(&format!("/api/v1/incidents/{id}/clocks"), officer)
+        .await;
+    assert_eq!(c["records"][0]["channel"], "letter", "{c}");
+    assert!(
+        c["records"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("Công văn 12")
+    );
+    let (_, ev) = app
+        .get_json(
+            &format!("/api/v1/audit?action=document.sent_by_hand&object_id={doc}"),
+            &f.admin.2,
+        )
+        .await;
+    assert_eq!(ev["items"][0]["summary"]["scan_sha256"], r["scan_sha256"]);
+    // The scan is kept in the blob store under its hash.
+    let kept = ungcuu_core::evidence::read_blob(&app.data_dir, r["scan_sha256"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(kept, scan);
+}

@@ -403,6 +403,14 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             format!("/api/v1/documents/{}/send/approve", b.document),
             None,
         ),
+        (
+            Method::POST,
+            format!(
+                "/api/v1/documents/{}/sendings?channel=fax&recipients=x",
+                b.document
+            ),
+            Some(json!({"scan": "bytes"})),
+        ),
     ]
 }
 
