@@ -207,6 +207,24 @@ where
     })
 }
 
+/// Keeps `bytes` in the blob store (a generated document, say) and gives their SHA-256.
+pub async fn put_blob(data_dir: &Path, bytes: &[u8]) -> Result<String> {
+    let one = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(bytes)]);
+    Ok(store_blob(data_dir, one, u64::MAX).await?.sha256)
+}
+
+/// Reads a blob and checks it still has its hash (a changed file is an error, never sent).
+pub async fn read_blob(data_dir: &Path, sha256: &str) -> Result<Vec<u8>> {
+    let path = blob_path(data_dir, sha256)?;
+    let bytes = tokio::fs::read(&path).await.map_err(io)?;
+    if hex::encode(Sha256::digest(&bytes)) != sha256 {
+        return Err(CoreError::Internal(format!(
+            "blob {sha256} does not match its hash"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Adds a file to incident `id`: checks the caller may before reading a byte, streams and
 /// hashes it, records the row and the `collected` custody entry, audited together.
 pub async fn upload<S, B, E>(

@@ -624,6 +624,10 @@ pub async fn transition(
         at: t,
     };
     let mut tx = core.db.begin().await?;
+    // The law's last step: the final report (Mẫu 04) is issued before the incident closes.
+    if to == IncidentState::Closed && !crate::documents::has_final_report(&mut tx, id).await? {
+        return Err(CoreError::field("to", "incident.err.needs_final_report"));
+    }
     if !store::change_state(&mut tx, &change).await? {
         return Err(CoreError::field("to", "incident.err.stale"));
     }

@@ -3,7 +3,8 @@
 //! `DATA_DIR/outbox/<id>.eml` so nothing is lost.
 
 use crate::{Actor, Core, CoreError, Result};
-use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::json;
@@ -35,6 +36,15 @@ pub struct OutgoingMail {
 
 /// Stores a message and enqueues its delivery, in the caller's transaction.
 pub async fn enqueue(c: &mut AnyConnection, m: &OutgoingMail) -> Result<Uuid> {
+    enqueue_with(c, m, &[]).await
+}
+
+/// Like [`enqueue`], with files attached (blob references, read when it is delivered).
+pub async fn enqueue_with(
+    c: &mut AnyConnection,
+    m: &OutgoingMail,
+    attachments: &[outbox::Attachment],
+) -> Result<Uuid> {
     let t = now();
     let mail = Mail {
         id: Uuid::now_v7(),
@@ -47,11 +57,15 @@ pub async fn enqueue(c: &mut AnyConnection, m: &OutgoingMail) -> Result<Uuid> {
         created_at: t,
     };
     outbox::insert(c, &mail).await?;
+    outbox::insert_attachments(c, mail.id, attachments).await?;
     jobs::enqueue(c, JOB_KIND, &json!({ "mail_id": mail.id }), t, 8).await?;
     Ok(mail.id)
 }
 
-fn build(core: &Core, m: &Mail) -> Result<Message> {
+/// An attachment's bytes, read from the blob store for delivery.
+type Loaded = (outbox::Attachment, Vec<u8>);
+
+fn build(core: &Core, m: &Mail, files: Vec<Loaded>) -> Result<Message> {
     let from: Mailbox = core
         .config
         .mail_from
@@ -69,15 +83,39 @@ fn build(core: &Core, m: &Mail) -> Result<Message> {
     let text = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
         .body(m.body_text.clone());
-    let msg = match &m.body_html {
-        Some(html) => builder.multipart(
+    let msg = match (&m.body_html, files.is_empty()) {
+        (Some(html), true) => builder.multipart(
             MultiPart::alternative().singlepart(text).singlepart(
                 SinglePart::builder()
                     .header(ContentType::TEXT_HTML)
                     .body(html.clone()),
             ),
         ),
-        None => builder.singlepart(text),
+        (None, true) => builder.singlepart(text),
+        // multipart/mixed: the body (with its HTML alternative), then each file.
+        (html, false) => {
+            let mut mixed = match html {
+                Some(html) => MultiPart::mixed().multipart(
+                    MultiPart::alternative().singlepart(text).singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(html.clone()),
+                    ),
+                ),
+                None => MultiPart::mixed().singlepart(text),
+            };
+            for (a, bytes) in files {
+                let kind = ContentType::parse(&a.media_type).unwrap_or_else(|_| {
+                    ContentType::parse("application/octet-stream").expect("valid type")
+                });
+                // Always base64: the recipient gets the exact bytes whatever they hold (a
+                // signature line would otherwise go quoted-printable and be re-wrapped).
+                let body = Body::new_with_encoding(bytes, ContentTransferEncoding::Base64)
+                    .map_err(|_| CoreError::Internal("attachment encoding".into()))?;
+                mixed = mixed.singlepart(Attachment::new(a.file_name).body(body, kind));
+            }
+            builder.multipart(mixed)
+        }
     };
     msg.map_err(|e| CoreError::Internal(format!("cannot build message: {e}")))
 }
@@ -122,7 +160,16 @@ pub async fn deliver(core: &Core, id: Uuid) -> Result<()> {
     if m.status != "pending" {
         return Ok(());
     }
-    let msg = build(core, &m)?;
+    let files = {
+        let mut c = core.db.conn().await?;
+        outbox::attachments(&mut c, id).await?
+    };
+    let mut loaded = Vec::with_capacity(files.len());
+    for a in files {
+        let bytes = crate::evidence::read_blob(&core.config.data_dir, &a.sha256).await?;
+        loaded.push((a, bytes));
+    }
+    let msg = build(core, &m, loaded)?;
     let (status, detail) = match &core.config.smtp_url {
         Some(url) => match transport(url)?.send(msg).await {
             Ok(resp) => (

@@ -13,6 +13,7 @@ pub mod backup;
 pub mod clocks;
 pub mod constituency;
 pub mod coordination;
+pub mod documents;
 pub mod evidence;
 pub mod grants;
 pub mod incidents;

@@ -65,6 +65,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0009_clocks.sql"),
     },
     Migration {
+        version: 10,
+        name: "documents",
+        sql: include_str!("../migrations/sqlite/0010_documents.sql"),
+    },
+    Migration {
         version: 11,
         name: "tasks",
         sql: include_str!("../migrations/sqlite/0011_tasks.sql"),
@@ -132,6 +137,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 9,
         name: "clocks",
         sql: include_str!("../migrations/postgres/0009_clocks.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "documents",
+        sql: include_str!("../migrations/postgres/0010_documents.sql"),
     },
     Migration {
         version: 11,

@@ -127,3 +127,55 @@ pub async fn deliveries(c: &mut AnyConnection, id: Uuid) -> Result<Vec<(String, 
         })
         .collect()
 }
+
+/// A file attached to a message: a reference into the blob store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// File name shown to the recipient (built by the server).
+    pub file_name: String,
+    /// Media type.
+    pub media_type: String,
+    /// SHA-256 of the blob.
+    pub sha256: String,
+}
+
+/// Stores the attachments of a pending message, in order.
+pub async fn insert_attachments(
+    c: &mut AnyConnection,
+    mail: Uuid,
+    list: &[Attachment],
+) -> Result<()> {
+    for (i, a) in list.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO mail_attachments (mail_id, ordinal, file_name, media_type, sha256)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(mail.to_string())
+        .bind(i64::try_from(i).unwrap_or(i64::MAX))
+        .bind(a.file_name.clone())
+        .bind(a.media_type.clone())
+        .bind(a.sha256.clone())
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The attachments of a message, in order.
+pub async fn attachments(c: &mut AnyConnection, mail: Uuid) -> Result<Vec<Attachment>> {
+    let rows = sqlx::query(
+        "SELECT file_name, media_type, sha256 FROM mail_attachments WHERE mail_id = $1 ORDER BY ordinal",
+    )
+    .bind(mail.to_string())
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Attachment {
+                file_name: r.text("file_name")?,
+                media_type: r.text("media_type")?,
+                sha256: r.text("sha256")?,
+            })
+        })
+        .collect()
+}

@@ -102,6 +102,16 @@ enum Command {
     /// Measures a capability on this machine (no database needed) and prints the figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The installation's signing key (reports sent to the national coordinator).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum KeysCommand {
+    /// Prints the Ed25519 public key, hex (64 digits), that verifies the `.json.sig` signatures
+    /// of the report bundles; the key is created on first use.
+    Show,
 }
 
 #[derive(Subcommand, Debug)]
@@ -313,6 +323,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             runs,
             seed,
         }),
+        Command::Keys(KeysCommand::Show) => {
+            let core = open(g, String::new()).await?;
+            let key = ungcuu_core::sending::public_key(&core)
+                .await
+                .map_err(explain)?;
+            println!("{key}");
+            Ok(())
+        }
         Command::Jobs(JobsCommand::Drain) => {
             let core = open(g, String::new()).await?;
             let n = ungcuu_core::jobs::drain(&core, "cli")

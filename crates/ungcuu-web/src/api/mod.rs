@@ -5,6 +5,7 @@ pub(crate) mod clocks;
 pub(crate) mod constituency;
 pub(crate) mod coordination;
 mod docs;
+pub(crate) mod documents;
 pub mod dto;
 pub(crate) mod evidence;
 pub mod extract;
@@ -107,6 +108,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(intake::IntakeDoc::openapi());
     doc.merge(tasks::TasksDoc::openapi());
     doc.merge(coordination::CoordinationDoc::openapi());
+    doc.merge(documents::DocumentsDoc::openapi());
     doc
 }
 
@@ -219,6 +221,7 @@ fn api_routes() -> Router<State> {
         .merge(intake::router())
         .merge(tasks::router())
         .merge(coordination::router())
+        .merge(documents::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

@@ -889,6 +889,8 @@ struct DetailPage<'a> {
     tasks: String,
     /// The coordination and steering sections, rendered by `pages::coordination`.
     coordination: String,
+    /// The reports section, rendered by `pages::documents`.
+    documents: String,
     clocks: Vec<super::clocks::ClockLine>,
     records: Vec<super::clocks::RecordLine>,
     can_record: bool,
@@ -1142,6 +1144,7 @@ async fn detail_page(
         emails: super::intake::section(st, ctx, id).await,
         tasks: super::tasks::section(st, ctx, id).await,
         coordination: super::coordination::sections(st, ctx, id, &errors, &form.0).await,
+        documents: super::documents::section(st, ctx, id).await,
         c: ctx,
         id: i.id,
         title: i.title.clone(),

@@ -5,6 +5,7 @@ mod audit;
 mod clocks;
 mod constituency;
 mod coordination;
+mod documents;
 mod evidence;
 mod home;
 mod incidents;
@@ -48,6 +49,7 @@ pub fn router() -> Router<State> {
         .merge(notices::router())
         .merge(tasks::router())
         .merge(coordination::router())
+        .merge(documents::router())
 }
 
 /// Renders a template, or a 500 page if rendering fails.

@@ -156,6 +156,8 @@ async fn an_incident_goes_from_report_to_closure_with_its_events_and_derived_tim
     let (s, b) = step(&app, officer, &id, "closed", None).await;
     assert_eq!(s, 403);
     assert!(messages(&b).contains("điều phối"), "{b}");
+    // The final report (Mẫu 04) is issued before closing.
+    crate::documents::issued(&app, officer, "mau04", &id).await;
     let (s, b) = step(
         &app,
         &f.coordinator.2,

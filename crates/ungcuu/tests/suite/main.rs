@@ -13,6 +13,7 @@ mod cli;
 mod clocks;
 mod constituency;
 mod coordination;
+mod documents;
 mod evidence;
 mod evidence_stream;
 mod incidents;

@@ -16,6 +16,8 @@ struct OfB {
     incident: String,
     evidence: String,
     indicator: String,
+    document: String,
+    draft: String,
     task: String,
     request: String,
 }
@@ -54,6 +56,9 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
         .await;
     assert_eq!(s, 201, "{i}");
     let (evidence, indicator) = crate::evidence::evidence_of(app, &f.officer_b.2, &i).await;
+    let incident_b = i["id"].as_str().unwrap();
+    let document = crate::documents::issued(app, &f.officer_b.2, "mau03", incident_b).await;
+    let draft = crate::documents::draft(app, &f.officer_b.2, "mau03", incident_b).await;
     let (s, task) = app
         .send_json(
             Method::POST,
@@ -73,6 +78,8 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
         .await;
     assert_eq!(s, 201, "{req}");
     OfB {
+        document: document["id"].as_str().unwrap().to_string(),
+        draft: draft["id"].as_str().unwrap().to_string(),
         task: task["id"].as_str().unwrap().to_string(),
         request: req["id"].as_str().unwrap().to_string(),
         evidence,
@@ -367,6 +374,64 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             Method::PUT,
             "/api/v1/settings/clock-rules".into(),
             Some(json!({"notification_days": 9})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/documents?incident={}", b.incident),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/documents".into(),
+            Some(json!({"form": "mau03", "incident_id": b.incident})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/documents/{}", b.document),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/documents/{}", b.draft),
+            Some(json!({"data": {}})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/documents/{}/issue", b.draft),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/documents/{}/versions", b.document),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/documents/{}/pdf", b.document),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/documents/{}/docx", b.draft),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/documents/{}/send", b.document),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/documents/{}/send/approve", b.document),
+            None,
+        ),
+        (
+            Method::POST,
+            format!(
+                "/api/v1/documents/{}/sendings?channel=fax&recipients=x",
+                b.document
+            ),
+            Some(json!({"scan": "bytes"})),
         ),
         (
             Method::GET,
@@ -682,6 +747,43 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
                 ("recipients", "x".into()),
             ],
         ),
+        (Method::GET, format!("/documents/{}", b.document), vec![]),
+        (
+            Method::GET,
+            format!("/documents/{}/pdf", b.document),
+            vec![],
+        ),
+        (Method::GET, format!("/documents/{}/docx", b.draft), vec![]),
+        (
+            Method::POST,
+            format!("/documents/{}", b.draft),
+            vec![("data", "{}".into())],
+        ),
+        (
+            Method::POST,
+            format!("/documents/{}/issue", b.draft),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/documents/{}/versions", b.document),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/documents/{}/send", b.document),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/documents/{}/send/approve", b.document),
+            vec![],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/documents", b.incident),
+            vec![("form", "mau03".into())],
+        ),
         (
             Method::POST,
             format!("/incidents/{}/follow", b.incident),
@@ -829,6 +931,8 @@ async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
         "/api/v1/incidents?q=su%20co",
         &format!("/api/v1/incidents?org={}", f.org_b),
         "/api/v1/deadlines",
+        "/api/v1/documents",
+        "/api/v1/documents?form=mau03",
         "/api/v1/tasks/mine",
         "/api/v1/requests",
     ] {
@@ -897,6 +1001,7 @@ async fn an_officer_of_a_reaches_no_page_of_b() {
         "/incidents",
         "/incidents?q=su%20co",
         "/deadlines",
+        "/documents",
         "/tasks",
         "/requests",
     ] {

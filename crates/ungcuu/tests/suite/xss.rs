@@ -782,3 +782,97 @@ async fn payloads_in_requests_directions_and_statements_stay_inert_on_every_page
         }
     }
 }
+
+/// Payloads as an incident's title and description go into the Mẫu 03 PDF and DOCX as text
+/// (read back literally) and into the `[TBSC]` e-mail escaped.
+#[tokio::test]
+async fn payloads_in_incident_text_stay_text_in_the_pdf_the_docx_and_the_e_mail() {
+    use crate::documents::{addresses, complete, docx_text, download, draft, issue, pdf_text};
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    addresses(&app, &f).await;
+    let t = &f.officer_a.2;
+    for (n, p) in XSS_CORPUS.iter().enumerate() {
+        let line: String = p.chars().take(190).collect();
+        let mut body = crate::incidents::report_body(f.org_a, &line);
+        body["summary"] = json!(format!("Mô tả: {p}"));
+        let (s, i) = app
+            .send_json(reqwest::Method::POST, "/api/v1/incidents", t, &body)
+            .await;
+        assert_eq!(s, 201, "{i}");
+        let d = draft(&app, t, "mau03", i["id"].as_str().unwrap()).await;
+        let id = d["id"].as_str().unwrap().to_string();
+        // Bidirectional controls are not text to compare; everything else must come back (a
+        // right-to-left override is applied by the PDF reader, so it reads back reversed).
+        let visible = |s: &str| {
+            let kept: String = s
+                .chars()
+                .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+                .collect();
+            crate::documents::squash(&kept)
+        };
+        let (s, pdf, _) = download(&app, t, &id, "pdf").await;
+        assert_eq!(s, 200);
+        let text = visible(&pdf_text(&pdf));
+        let reversed: String = visible(p).chars().rev().collect();
+        assert!(
+            text.contains(&visible(&format!("Mô tả: {p}")))
+                || (p.contains('\u{202e}') && text.contains(&reversed)),
+            "{p}: {text}"
+        );
+        let (s, docx, _) = download(&app, t, &id, "docx").await;
+        assert_eq!(s, 200);
+        let dt = visible(&docx_text(&docx));
+        assert!(dt.contains(&visible(&format!("Mô tả: {p}"))), "{p}: {dt}");
+        // The XML itself carries the payload escaped, never as markup.
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert!(!xml.contains("<script"), "{p}");
+        // Three of them go all the way to an e-mail (written to the outbox folder).
+        if n % 4 != 0 {
+            continue;
+        }
+        complete(&app, t, &d).await;
+        let (s, issued) = issue(&app, t, &id).await;
+        assert_eq!(s, 200, "{issued}");
+        let (s, sent) = app
+            .send_json(
+                reqwest::Method::POST,
+                &format!("/api/v1/documents/{id}/send"),
+                t,
+                &json!({"parties": ["national"]}),
+            )
+            .await;
+        assert_eq!(s, 202, "{sent}");
+        ungcuu_core::jobs::drain(&app.core, "test").await.unwrap();
+        let mail = sent["sent"][0]["mail_id"].as_str().unwrap();
+        let raw = std::fs::read_to_string(app.data_dir.join("outbox").join(format!("{mail}.eml")))
+            .expect("e-mail written to the outbox folder");
+        let html = ungcuu_testkit::mail_html(&raw).expect("an HTML part");
+        assert_inert(&html, p, "document e-mail");
+        let subject = ungcuu_testkit::mail_subject(&raw);
+        assert!(subject.starts_with("[TBSC] "), "{subject}");
+        // The .eml fallback carries the attachments too.
+        assert!(
+            crate::documents::attachment(&raw, &format!("{}.pdf", issued_stem(&issued))).is_some()
+        );
+        assert!(
+            crate::documents::attachment(&raw, &format!("{}.json.sig", issued_stem(&issued)))
+                .is_some()
+        );
+    }
+}
+
+fn issued_stem(d: &serde_json::Value) -> String {
+    let seq = d["number"]
+        .as_str()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let year = d["data"]["header"]["date"]["year"].as_u64().unwrap();
+    format!("mau03-{seq}-{year}-v1")
+}

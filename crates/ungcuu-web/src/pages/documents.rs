@@ -1,0 +1,460 @@
+//! Pages of the legal documents: the "Báo cáo / Reports" section of the incident page (its
+//! documents, drafting Mẫu 03 and 04), the documents list with drafting a Mẫu 05, and the
+//! document page (the form's data, editing a draft, issuing, a new version, sending, the
+//! PDF and DOCX).
+
+use super::render;
+use crate::State;
+use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
+use crate::forms::{CsrfForm, page_id};
+use askama::Template;
+use axum::Router;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use ungcuu_core::CoreError;
+use ungcuu_core::documents::{self as core_documents, DocumentView, NewDocument};
+use ungcuu_store::documents::{Document, DocumentFilter};
+use uuid::Uuid;
+
+pub(super) fn router() -> Router<State> {
+    Router::new()
+        .route("/documents", get(list).post(create))
+        .route("/incidents/{id}/documents", post(create_for_incident))
+        .route("/documents/{id}", get(show).post(edit))
+        .route("/documents/{id}/issue", post(issue))
+        .route("/documents/{id}/versions", post(new_version))
+        .route("/documents/{id}/send", post(send))
+        .route("/documents/{id}/send/approve", post(approve_send))
+        .route("/documents/{id}/pdf", get(pdf))
+        .route("/documents/{id}/docx", get(docx))
+}
+
+/// One document in a list.
+struct Row {
+    id: Uuid,
+    form: &'static str,
+    version: i64,
+    status: &'static str,
+    number: String,
+    updated: String,
+}
+
+fn form_label(form: &str) -> &'static str {
+    match form {
+        "mau03" => "document.form.mau03",
+        "mau04" => "document.form.mau04",
+        _ => "document.form.mau05",
+    }
+}
+
+fn row(ctx: &Ctx, d: &Document) -> Row {
+    Row {
+        id: d.id,
+        form: ctx.t(form_label(&d.form)),
+        version: d.version,
+        status: ctx.t(if d.is_issued() {
+            "document.status.issued"
+        } else {
+            "document.status.draft"
+        }),
+        number: d.number.clone().unwrap_or_default(),
+        updated: ctx.dt(&d.updated_at),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "incident_documents.html")]
+struct Section<'a> {
+    c: &'a Ctx,
+    id: Uuid,
+    rows: Vec<Row>,
+}
+
+/// The "Báo cáo / Reports" section of incident `id`, rendered (empty when the person may not
+/// read the incident, which the incident page has already refused).
+pub(crate) async fn section(st: &State, ctx: &Ctx, id: Uuid) -> String {
+    let filter = DocumentFilter {
+        incident: Some(id),
+        ..Default::default()
+    };
+    let Ok(page) = core_documents::list(&st.core, &ctx.actor(), filter, None, Some(200)).await
+    else {
+        return String::new();
+    };
+    Section {
+        c: ctx,
+        id,
+        rows: page.items.iter().map(|d| row(ctx, d)).collect(),
+    }
+    .render()
+    .unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+struct ListPage<'a> {
+    c: &'a Ctx,
+    rows: Vec<Row>,
+    orgs: Vec<(Uuid, String)>,
+    errors: Vec<(String, String)>,
+}
+
+async fn list_page(st: &State, ctx: &Ctx, errors: Vec<(String, String)>) -> Response {
+    let actor = ctx.actor();
+    let page =
+        match core_documents::list(&st.core, &actor, DocumentFilter::default(), None, Some(200))
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => return crate::error::core_page(ctx, e),
+        };
+    let orgs = ungcuu_core::orgs::all_readable(&st.core, &actor)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.kind == ungcuu_domain::org::OrgKind::Coordinator)
+        .map(|o| (o.id, o.name))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut r = render(
+        ctx,
+        ListPage {
+            c: ctx,
+            rows: page.items.iter().map(|d| row(ctx, d)).collect(),
+            orgs,
+            errors,
+        },
+    );
+    *r.status_mut() = status;
+    r
+}
+
+async fn list(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+) -> Response {
+    list_page(&st, &ctx, Vec::new()).await
+}
+
+fn field_errors(ctx: &Ctx, e: &[ungcuu_domain::validate::FieldError]) -> Vec<(String, String)> {
+    e.iter()
+        .map(|f| (f.field.clone(), ctx.t(f.code).to_string()))
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+struct Mau05Form {
+    org_id: String,
+    #[serde(default)]
+    period_kind: String,
+    #[serde(default)]
+    period_from: String,
+    #[serde(default)]
+    period_to: String,
+}
+
+async fn create(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    CsrfForm(f): CsrfForm<Mau05Form>,
+) -> Response {
+    let new = NewDocument {
+        form: "mau05".into(),
+        org_id: Uuid::parse_str(f.org_id.trim()).ok(),
+        period_kind: f.period_kind,
+        period_from: f.period_from,
+        period_to: f.period_to,
+        ..Default::default()
+    };
+    match core_documents::create(&st.core, &ctx.actor(), new).await {
+        Ok(v) => redirect_with_flash(
+            &ctx,
+            &format!("/documents/{}", v.document.id),
+            "document.created",
+        ),
+        Err(CoreError::Invalid(e)) => list_page(&st, &ctx, field_errors(&ctx, &e)).await,
+        Err(e) => crate::error::core_page(&ctx, e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct FormChoice {
+    form: String,
+}
+
+async fn create_for_incident(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<FormChoice>,
+) -> Response {
+    let id = match page_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let new = NewDocument {
+        form: f.form,
+        incident_id: Some(id),
+        ..Default::default()
+    };
+    match core_documents::create(&st.core, &ctx.actor(), new).await {
+        Ok(v) => redirect_with_flash(
+            &ctx,
+            &format!("/documents/{}", v.document.id),
+            "document.created",
+        ),
+        Err(e) => crate::error::core_page(&ctx, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage<'a> {
+    c: &'a Ctx,
+    d: Row,
+    incident: Option<Uuid>,
+    issued: bool,
+    can_write: bool,
+    pdf_sha256: String,
+    docx_sha256: String,
+    /// The form's data as indented JSON, for reading and for editing a draft.
+    data: String,
+    errors: Vec<(String, String)>,
+}
+
+async fn page(
+    st: &State,
+    ctx: &Ctx,
+    id: Uuid,
+    data: Option<String>,
+    errors: Vec<(String, String)>,
+) -> Response {
+    let v: DocumentView = match core_documents::get(&st.core, &ctx.actor(), id).await {
+        Ok(v) => v,
+        Err(e) => return crate::error::core_page(ctx, e),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let data = data
+        .unwrap_or_else(|| serde_json::to_string_pretty(&v.data.to_value()).unwrap_or_default());
+    let d = &v.document;
+    let mut r = render(
+        ctx,
+        DocumentPage {
+            c: ctx,
+            d: row(ctx, d),
+            incident: d.incident_id,
+            issued: d.is_issued(),
+            can_write: v.can_write,
+            pdf_sha256: d.pdf_sha256.clone().unwrap_or_default(),
+            docx_sha256: d.docx_sha256.clone().unwrap_or_default(),
+            data,
+            errors,
+        },
+    );
+    *r.status_mut() = status;
+    r
+}
+
+async fn show(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    match page_id(&ctx, &id) {
+        Ok(id) => page(&st, &ctx, id, None, Vec::new()).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct EditForm {
+    data: String,
+}
+
+async fn edit(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<EditForm>,
+) -> Response {
+    let id = match page_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&f.data) else {
+        let e = vec![("data".to_string(), ctx.t("document.err.data").to_string())];
+        return page(&st, &ctx, id, Some(f.data), e).await;
+    };
+    match core_documents::edit(&st.core, &ctx.actor(), id, value).await {
+        Ok(_) => redirect_with_flash(&ctx, &format!("/documents/{id}"), "document.saved"),
+        Err(CoreError::Invalid(e)) => {
+            let e = field_errors(&ctx, &e);
+            page(&st, &ctx, id, Some(f.data), e).await
+        }
+        Err(e) => crate::error::core_page(&ctx, e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Empty {}
+
+/// After an action: back to the document with a flash, or the page with the errors listed.
+async fn after<T>(
+    st: &State,
+    ctx: &Ctx,
+    id: Uuid,
+    r: ungcuu_core::Result<T>,
+    to: String,
+    flash: &str,
+) -> Response {
+    match r {
+        Ok(_) => redirect_with_flash(ctx, &to, flash),
+        Err(CoreError::Invalid(e)) => {
+            let e = field_errors(ctx, &e);
+            page(st, ctx, id, None, e).await
+        }
+        Err(e) => crate::error::core_page(ctx, e),
+    }
+}
+
+async fn issue(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let id = match page_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = core_documents::issue(&st.core, &ctx.actor(), id).await;
+    after(
+        &st,
+        &ctx,
+        id,
+        r,
+        format!("/documents/{id}"),
+        "document.issued",
+    )
+    .await
+}
+
+async fn new_version(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let id = match page_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match core_documents::new_version(&st.core, &ctx.actor(), id).await {
+        Ok(v) => redirect_with_flash(
+            &ctx,
+            &format!("/documents/{}", v.document.id),
+            "document.created",
+        ),
+        r => {
+            after(
+                &st,
+                &ctx,
+                id,
+                r,
+                format!("/documents/{id}"),
+                "document.created",
+            )
+            .await
+        }
+    }
+}
+
+async fn send(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let id = match page_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &[]).await {
+        Ok(ungcuu_core::sending::SendOutcome::AwaitingApproval(_)) => redirect_with_flash(
+            &ctx,
+            &format!("/documents/{id}"),
+            "document.awaiting_approval",
+        ),
+        r => {
+            after(
+                &st,
+                &ctx,
+                id,
+                r,
+                format!("/documents/{id}"),
+                "document.sent",
+            )
+            .await
+        }
+    }
+}
+
+async fn approve_send(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    let id = match page_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = ungcuu_core::sending::approve(&st.core, &ctx.actor(), id).await;
+    after(
+        &st,
+        &ctx,
+        id,
+        r,
+        format!("/documents/{id}"),
+        "document.sent",
+    )
+    .await
+}
+
+async fn download(st: &State, ctx: &Ctx, id: &str, format: &str) -> Response {
+    let id = match page_id(ctx, id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match core_documents::download(&st.core, &ctx.actor(), id, format).await {
+        Ok(r) => crate::api::documents::file_response(r),
+        Err(e) => crate::error::core_page(ctx, e),
+    }
+}
+
+async fn pdf(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    download(&st, &ctx, &id, "pdf").await
+}
+
+async fn docx(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    download(&st, &ctx, &id, "docx").await
+}
