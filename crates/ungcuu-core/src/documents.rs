@@ -872,6 +872,16 @@ pub async fn issue(core: &Core, actor: &Actor, id: Uuid) -> Result<DocumentView>
     }
     .ok_or(CoreError::NotFound)?;
     let year = i64::from(t.to_offset(VIETNAM).year());
+    // Rendering takes long next to a write (typst, seconds on a loaded machine), so it happens
+    // before the register is locked, with the number the register would give now; inside the
+    // transaction it is redone only when another issue took that number meanwhile. The number
+    // is still used only when its files exist, and writers wait only on contention.
+    let guess = {
+        let mut c = core.db.conn().await?;
+        store::peek_number(&mut c, d.org_id, year).await?
+    };
+    data.header_mut().number = format!("{guess}/BC-{}", org_symbol(&org));
+    let mut rendered = render(&data).await?;
     let mut tx = core.db.begin().await?;
     let seq = store::next_number(&mut tx, d.org_id, year).await?;
     if let (Some(from), Some(to)) = (d.period_from, d.period_to)
@@ -882,10 +892,11 @@ pub async fn issue(core: &Core, actor: &Actor, id: Uuid) -> Result<DocumentView>
         return Err(CoreError::field("period", "document.err.overlap"));
     }
     let number = format!("{seq}/BC-{}", org_symbol(&org));
-    data.header_mut().number = number.clone();
-    // Rendered inside the transaction so the number is only used when the files exist; the
-    // register row stays locked for that time (well under a second per form).
-    let (pdf, docx_bytes) = render(&data).await?;
+    if seq != guess {
+        data.header_mut().number = number.clone();
+        rendered = render(&data).await?;
+    }
+    let (pdf, docx_bytes) = rendered;
     let pdf_sha256 = crate::evidence::put_blob(&core.config.data_dir, &pdf).await?;
     let docx_sha256 = crate::evidence::put_blob(&core.config.data_dir, &docx_bytes).await?;
     let issued = Issue {
@@ -918,8 +929,34 @@ pub async fn issue(core: &Core, actor: &Actor, id: Uuid) -> Result<DocumentView>
         }),
     );
     audit::append(&mut tx, &ev, t).await?;
+    if let Some(incident) = d.incident_id {
+        // Followers of the incident (its reporter among them) hear that its report is out.
+        let form = form_label(&d.form);
+        let text_vi = format!("Đã ban hành {form} số {number} của sự cố.");
+        let text_en = format!("{form} no. {number} of the incident was issued.");
+        let link = format!("/documents/{id}");
+        let notice = crate::notices::Notice {
+            kind: "document.issued",
+            subject: (
+                "[ungcuu] Báo cáo đã được ban hành",
+                "[ungcuu] Report issued",
+            ),
+            text: (&text_vi, &text_en),
+            link: &link,
+        };
+        crate::notices::tell_followers(&mut tx, core, incident, actor.user_id(), &notice, t)
+            .await?;
+    }
     commit(tx).await?;
     get(core, actor, id).await
+}
+
+/// "Mẫu 03" for `mau03`: the form's name as the circular prints it.
+fn form_label(code: &str) -> String {
+    match code.strip_prefix("mau") {
+        Some(n) => format!("Mẫu {n}"),
+        None => code.to_string(),
+    }
 }
 
 /// Copies an issued document into a new draft (one version more) that supersedes it.

@@ -165,6 +165,20 @@ pub async fn next_number(c: &mut AnyConnection, org: Uuid, year: i64) -> Result<
     .int("last_number")
 }
 
+/// The number [`next_number`] would give now, without taking it (no lock): issuing renders
+/// with it before locking the register, and renders again only if someone took it meanwhile.
+pub async fn peek_number(c: &mut AnyConnection, org: Uuid, year: i64) -> Result<i64> {
+    let last =
+        sqlx::query("SELECT last_number FROM document_registers WHERE org_id = $1 AND year = $2")
+            .bind(org.to_string())
+            .bind(year)
+            .fetch_optional(c)
+            .await?
+            .map(|r| r.int("last_number"))
+            .transpose()?;
+    Ok(last.unwrap_or(0) + 1)
+}
+
 /// What issuing writes.
 #[derive(Debug, Clone)]
 pub struct Issue {

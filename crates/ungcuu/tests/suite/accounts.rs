@@ -22,8 +22,9 @@ fn recovery_codes(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// Enrols `s` (signed in) from the profile page; returns the key and the recovery codes.
-async fn enrol(s: &WebSession) -> (String, Vec<String>) {
+/// Enrols `s` (signed in) from the profile page; returns the key, the recovery codes and the
+/// time whose code confirmed the enrolment.
+async fn enrol(s: &WebSession) -> (String, Vec<String>, time::OffsetDateTime) {
     s.get("/profile").await;
     assert_eq!(s.post("/profile/mfa", &[]).await.status, 303);
     let page = s.get("/profile/mfa").await;
@@ -32,12 +33,13 @@ async fn enrol(s: &WebSession) -> (String, Vec<String>) {
     let key = manual_key(&page.body);
     let wrong = s.post("/profile/mfa/confirm", &[("code", "000000")]).await;
     assert_eq!(wrong.status, 422);
-    let code = mfa::code_at(&key, now()).unwrap();
+    let at = now();
+    let code = mfa::code_at(&key, at).unwrap();
     let done = s.post("/profile/mfa/confirm", &[("code", &code)]).await;
     assert_eq!(done.status, 200, "{}", done.body);
     let codes = recovery_codes(&done.body);
     assert_eq!(codes.len(), mfa::RECOVERY_CODES);
-    (key, codes)
+    (key, codes, at)
 }
 
 #[tokio::test]
@@ -46,7 +48,7 @@ async fn enrolled_people_sign_in_with_a_code_that_cannot_be_replayed_or_a_recove
     let f = app.fixture().await;
     let s = WebSession::new(&app.url);
     s.login(&f.officer_a.0, PASSWORD).await;
-    let (key, codes) = enrol(&s).await;
+    let (key, codes, enrolled_at) = enrol(&s).await;
     assert!(s.get("/profile").await.body.contains("Đang bật"));
 
     // The password alone no longer signs in.
@@ -57,11 +59,12 @@ async fn enrolled_people_sign_in_with_a_code_that_cannot_be_replayed_or_a_recove
     assert!(b.cookie("_session").is_none());
     assert_eq!(b.get("/").await.status, 303);
     b.get("/login/code").await;
-    // The code that confirmed the enrolment belongs to a step already used: refused.
+    // The code that confirmed the enrolment belongs to a step already used: refused (its own
+    // time, not the clock now, which may have moved into the next step on a slow machine).
     let replay = b
         .post(
             "/login/code",
-            &[("code", &mfa::code_at(&key, now()).unwrap())],
+            &[("code", &mfa::code_at(&key, enrolled_at).unwrap())],
         )
         .await;
     assert_eq!(replay.status, 401);
@@ -208,7 +211,7 @@ async fn five_wrong_codes_end_the_challenge() {
     let f = app.fixture().await;
     let s = WebSession::new(&app.url);
     s.login(&f.officer_a.0, PASSWORD).await;
-    let (key, _) = enrol(&s).await;
+    let (key, _, _) = enrol(&s).await;
     let b = WebSession::new(&app.url);
     b.login(&f.officer_a.0, PASSWORD).await;
     b.get("/login/code").await;

@@ -458,3 +458,47 @@ async fn the_live_stream_tells_of_changes_by_others_and_is_closed_to_other_organ
         "{changed}"
     );
 }
+
+#[tokio::test]
+async fn followers_hear_that_a_report_of_the_incident_was_issued() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let id = report(&app, &f.officer_a.2, "Sự cố có báo cáo ban hành", f.org_a).await;
+    let (s, _) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/incidents/{id}/follow"),
+            &f.coordinator.2,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let doc = crate::documents::issued(&app, &f.officer_a.2, "mau03", &id).await;
+    let number = doc["number"].as_str().unwrap().to_string();
+    let issued_notices = |v: Value| -> Vec<Value> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["kind"] == "document.issued")
+            .cloned()
+            .collect()
+    };
+    let n = issued_notices(
+        app.get_json("/api/v1/notifications", &f.coordinator.2)
+            .await
+            .1,
+    );
+    assert_eq!(n.len(), 1, "{n:?}");
+    let text = n[0]["text"].as_str().unwrap();
+    assert!(text.contains("Mẫu 03") && text.contains(&number), "{text}");
+    // The officer who issued it is not told of their own act.
+    assert!(
+        issued_notices(
+            app.get_json("/api/v1/notifications", &f.officer_a.2)
+                .await
+                .1
+        )
+        .is_empty()
+    );
+}
