@@ -33,6 +33,25 @@ async fn state_shown(b: &Browser, label: &str) -> Result<()> {
     )))
 }
 
+/// Clicks the submit button matching `css` and waits for the page that answers: the old page is
+/// marked first, since the answer to every form here is the same incident page again.
+async fn submit(b: &Browser, css: &str) {
+    step(
+        b,
+        "mark-page",
+        b.execute("document.body.dataset.submitted = 'yes';", vec![])
+            .await,
+    )
+    .await;
+    tick(b, css).await;
+    step(
+        b,
+        &format!("answer to {css}"),
+        b.wait_for("body:not([data-submitted])", WAIT).await,
+    )
+    .await;
+}
+
 /// Waits until the page's flash message says `text`.
 async fn flash_shown(b: &Browser, text: &str) -> Result<()> {
     let deadline = std::time::Instant::now() + WAIT;
@@ -263,7 +282,7 @@ async fn an_incident_goes_from_the_report_to_closure_in_the_browser() {
         "Gỡ plugin, bật tường lửa ứng dụng web, rà soát nhật ký hằng ngày.",
     )
     .await;
-    tick(&b, "#save-review").await;
+    submit(&b, "#save-review").await;
     step(&b, "review-saved", flash_shown(&b, "Đã lưu.").await).await;
     // The saved review comes back into the form of the reloaded page.
     let measures = step(

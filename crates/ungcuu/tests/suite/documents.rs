@@ -421,7 +421,7 @@ pub async fn to_review(app: &TestApp, f: &ungcuu_testkit::Fixture, title: &str) 
         (officer, "review"),
     ] {
         if to == "review" {
-            crate::tasks::tick_recovery(&app, officer, &id).await;
+            crate::tasks::tick_recovery(app, officer, &id).await;
         }
         let (s, b) = app
             .send_json(
