@@ -204,8 +204,26 @@ async fn an_incident_goes_from_the_report_to_closure_in_the_browser() {
         "the banner is hidden before any change",
     )
     .await;
-    // Give the page's event stream a moment to connect before the change is made.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // A stream follows changes from the moment it connects, so the change must wait until the
+    // page's stream is up. app.js keeps its stream private; a second stream opened after it and
+    // seen `ready` means the server has taken the page's earlier request too.
+    step(
+        &b,
+        "probe-stream",
+        b.execute(
+            "var s = new EventSource(document.getElementById('live-banner').dataset.live);\
+             s.addEventListener('ready', function () { document.body.dataset.streamReady = 'yes'; s.close(); });",
+            vec![],
+        )
+        .await,
+    )
+    .await;
+    step(
+        &b,
+        "stream-ready",
+        b.wait_for("body[data-stream-ready]", WAIT).await,
+    )
+    .await;
     let (s, v) = app
         .send_json(
             Method::POST,
@@ -219,6 +237,20 @@ async fn an_incident_goes_from_the_report_to_closure_in_the_browser() {
         &b,
         "live-banner",
         b.wait_for("#live-banner:not([hidden])", WAIT).await,
+    )
+    .await;
+    // The banner says who changed the incident.
+    let said = step(
+        &b,
+        "live-text",
+        b.find("#live-text").await.unwrap().text().await,
+    )
+    .await;
+    check(
+        &b,
+        "live-by",
+        said.contains(&format!("bởi {}", f.coordinator.0)),
+        &said,
     )
     .await;
     tick(&b, "#live-reload").await;
