@@ -43,7 +43,7 @@ async fn submit(b: &Browser, css: &str) {
             .await,
     )
     .await;
-    tick(b, css).await;
+    press(b, css).await;
     step(
         b,
         &format!("answer to {css}"),
@@ -111,7 +111,7 @@ async fn fill(b: &Browser, css: &str, text: &str) {
 }
 
 /// Clicks the element matching `css`.
-async fn tick(b: &Browser, css: &str) {
+async fn press(b: &Browser, css: &str) {
     let el = step(b, &format!("find {css}"), b.wait_for(css, WAIT).await).await;
     step(b, &format!("click {css}"), el.click().await).await;
 }
@@ -150,7 +150,7 @@ async fn an_incident_goes_from_the_report_to_closure_in_the_browser() {
     fill(&b, "#contact_name", "Lê Minh Phụ Trách").await;
     fill(&b, "#contact_phone", "0912 345 678").await;
     fill(&b, "#contact_email", "minh@soa.dongthap.gov.vn").await;
-    tick(&b, &format!("#owner_org_id option[value='{}']", f.org_a)).await;
+    press(&b, &format!("#owner_org_id option[value='{}']", f.org_a)).await;
     fill(&b, "#operator_name", "Trung tâm CNTT của Sở A").await;
     fill(&b, "#system_name", "Cổng thông tin điện tử Sở A").await;
     fill(&b, "#title", title).await;
@@ -176,10 +176,10 @@ async fn an_incident_goes_from_the_report_to_closure_in_the_browser() {
         .await,
     )
     .await;
-    tick(&b, "input[name=handling_status][value=not_handled]").await;
-    tick(&b, "input[name=detection_methods][value=log_review]").await;
-    tick(&b, "input[name=notified][value=coordinator]").await;
-    tick(&b, "#submit-incident").await;
+    press(&b, "input[name=handling_status][value=not_handled]").await;
+    press(&b, "input[name=detection_methods][value=log_review]").await;
+    press(&b, "input[name=notified][value=coordinator]").await;
+    press(&b, "#submit-incident").await;
     let h1 = step(&b, "reported", b.wait_for("#incident-title", WAIT).await).await;
     let shown = h1.text().await.unwrap_or_default();
     check(&b, "title", shown == title, &shown).await;
@@ -253,7 +253,7 @@ async fn an_incident_goes_from_the_report_to_closure_in_the_browser() {
         &said,
     )
     .await;
-    tick(&b, "#live-reload").await;
+    press(&b, "#live-reload").await;
     step(&b, "verifying", state_shown(&b, "Đang xác minh").await).await;
 
     // 3. The steps on the page, each by the people allowed to take it.
@@ -284,7 +284,7 @@ async fn an_incident_goes_from_the_report_to_closure_in_the_browser() {
     check(&b, "recovery-items", !items.is_empty(), "checklist items").await;
     for item in &items {
         let button = format!("#tick-{task}-{}", item["ordinal"]);
-        tick(&b, &format!("{button}[aria-pressed='false']")).await;
+        press(&b, &format!("{button}[aria-pressed='false']")).await;
         step(
             &b,
             "ticked",
@@ -342,7 +342,7 @@ async fn an_incident_goes_from_the_report_to_closure_in_the_browser() {
 
     // 5. The coordinator closes the incident on the page.
     switch_to(&b, &url, &f.coordinator.0, &id).await;
-    tick(&b, "#steps input[name=confirm]").await;
+    press(&b, "#steps input[name=confirm]").await;
     take_step(&b, "closed", "Đã đóng").await;
     let src = b.page_source().await.unwrap_or_default();
     check(
