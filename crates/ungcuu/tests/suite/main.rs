@@ -8,6 +8,7 @@ mod auth;
 mod backup;
 mod browser;
 mod browser_constituency;
+mod browser_incident;
 mod browser_systems;
 mod cli;
 mod clocks;
