@@ -26,11 +26,19 @@ pub struct Change {
 }
 
 /// Opens a feed: the incident (read access checked as for the page) and the position to
-/// follow from.
-pub async fn open(core: &Core, actor: &Actor, incident: Uuid) -> Result<(Incident, i64)> {
+/// follow from: `since` when the page says where it was drawn (so a change made between
+/// drawing the page and connecting is not missed), else now. A `since` ahead of the chain is
+/// taken as now.
+pub async fn open(
+    core: &Core,
+    actor: &Actor,
+    incident: Uuid,
+    since: Option<i64>,
+) -> Result<(Incident, i64)> {
     let i = crate::incidents::get(core, actor, incident).await?;
     let mut c = core.db.conn().await?;
-    let seq = audit::latest_seq_of_org(&mut c, i.owner.id).await?;
+    let now = audit::latest_seq_of_org(&mut c, i.owner.id).await?;
+    let seq = since.filter(|s| (0..=now).contains(s)).unwrap_or(now);
     Ok((i, seq))
 }
 

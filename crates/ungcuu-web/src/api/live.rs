@@ -11,7 +11,7 @@ use super::Problem;
 use super::extract::{Caller, path_id};
 use crate::State;
 use crate::error::core_problem;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
@@ -23,19 +23,29 @@ const POLL: Duration = Duration::from_secs(2);
 /// How long one stream lasts before the browser reconnects.
 const LIFETIME: Duration = Duration::from_secs(600);
 
+/// Where the caller's copy of the incident was drawn.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct LiveQuery {
+    /// The position in the audit chain the page was drawn at (`data-since` on the page); changes
+    /// after it are reported. Without it, changes after connecting.
+    pub since: Option<i64>,
+}
+
 /// Changes made by others to an incident, as `text/event-stream`.
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/live", params(("id" = uuid::Uuid, Path)), responses((status = 200, description = "text/event-stream: `ready` then `changed` events", content_type = "text/event-stream"), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/live", params(("id" = uuid::Uuid, Path), LiveQuery), responses((status = 200, description = "text/event-stream: `ready` then `changed` events", content_type = "text/event-stream"), (status = 404, body = Problem)))]
 pub(crate) async fn incident_live(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
     Path(id): Path<String>,
+    Query(q): Query<LiveQuery>,
 ) -> Response {
     let id = match path_id(&ctx, &id) {
         Ok(i) => i,
         Err(r) => return r,
     };
     let actor = ctx.actor();
-    let (incident, seq) = match live::open(&st.core, &actor, id).await {
+    let (incident, seq) = match live::open(&st.core, &actor, id, q.since).await {
         Ok(x) => x,
         Err(e) => return core_problem(&ctx, e),
     };

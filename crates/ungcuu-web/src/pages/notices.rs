@@ -147,6 +147,8 @@ struct FollowSection<'a> {
     c: &'a Ctx,
     id: Uuid,
     following: bool,
+    /// Where the audit chain stood when the page was drawn, for the live stream.
+    since: i64,
 }
 
 /// The follow button and the (hidden until something changes) live-update banner of the
@@ -155,10 +157,15 @@ pub(crate) async fn section(st: &State, ctx: &Ctx, id: Uuid) -> String {
     let following = notices::following(&st.core, &ctx.actor(), id)
         .await
         .unwrap_or(false);
+    let since = ungcuu_core::live::open(&st.core, &ctx.actor(), id, None)
+        .await
+        .map(|(_, s)| s)
+        .unwrap_or(0);
     FollowSection {
         c: ctx,
         id,
         following,
+        since,
     }
     .render()
     .unwrap_or_default()

@@ -341,7 +341,7 @@ async fn the_pages_save_preferences_follow_incidents_and_keep_filters() {
     assert!(page.body.contains("id=\"follow-button\""), "{}", page.body);
     assert!(
         page.body
-            .contains(&format!("data-live=\"/api/v1/incidents/{id}/live\""))
+            .contains(&format!("data-live=\"/api/v1/incidents/{id}/live?since="))
     );
     let r = web
         .post(&format!("/incidents/{id}/follow"), &[("on", "1")])
@@ -435,7 +435,8 @@ async fn the_live_stream_tells_of_changes_by_others_and_is_closed_to_other_organ
     );
     let mut stream = r;
     let mut buf = String::new();
-    next_event(&mut stream, &mut buf, "ready").await;
+    let ready = next_event(&mut stream, &mut buf, "ready").await;
+    let drawn_at = ready["seq"].as_i64().unwrap();
     // The officer's own comment is not news to the officer; the coordinator's step is.
     let (s, _) = app
         .send_json(
@@ -455,6 +456,26 @@ async fn the_live_stream_tells_of_changes_by_others_and_is_closed_to_other_organ
     );
     assert!(
         changes.iter().any(|c| c["action"] == "incident.transition"),
+        "{changed}"
+    );
+    // A page drawn before that change and connecting only now still hears of it.
+    let mut late = app
+        .api(
+            Method::GET,
+            &format!("{path}?since={drawn_at}"),
+            &f.officer_a.2,
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut buf = String::new();
+    let changed = next_event(&mut late, &mut buf, "changed").await;
+    assert!(
+        changed["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["action"] == "incident.transition"),
         "{changed}"
     );
 }

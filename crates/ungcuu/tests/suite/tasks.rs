@@ -935,7 +935,7 @@ async fn the_tasks_section_and_my_tasks_work_without_scripts() {
         .await;
     assert_eq!(r.status, 303);
     let page = web.get(&format!("/incidents/{id}")).await;
-    assert!(page.body.contains("id=\"measures\""));
+    assert!(page.body.contains("id=\"measure-tasks\""));
     assert!(page.body.contains("Đang thực hiện"));
     assert!(page.body.contains("Đang làm"));
     assert!(page.body.contains("id=\"playbooks-applied\""));
