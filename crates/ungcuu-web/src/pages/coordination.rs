@@ -355,16 +355,9 @@ async fn create_request(
     };
     let g = |k: &str| get_field(&pairs, k);
     let to_org = g("request_to_org_id");
-    let to_org_id = match to_org.trim() {
-        "" => None,
-        v => match Uuid::parse_str(v) {
-            Ok(u) => Some(u),
-            Err(_) => {
-                let r: ungcuu_core::Result<()> =
-                    Err(CoreError::field("to_org_id", "err.org_missing"));
-                return back(&st, &ctx, id, r, pairs, "request", "flash.saved").await;
-            }
-        },
+    let Ok(to_org_id) = crate::forms::opt_uuid(&Some(to_org)) else {
+        let r: ungcuu_core::Result<()> = Err(CoreError::field("to_org_id", "err.org_missing"));
+        return back(&st, &ctx, id, r, pairs, "request", "flash.saved").await;
     };
     let new = core_coord::NewRequest {
         target: g("request_target"),
@@ -443,16 +436,10 @@ async fn add_direction(
     };
     let g = |k: &str| get_field(&pairs, k);
     let org = g("direction_addressed_org_id");
-    let addressed_org_id = match org.trim() {
-        "" => None,
-        v => match Uuid::parse_str(v) {
-            Ok(u) => Some(u),
-            Err(_) => {
-                let r: ungcuu_core::Result<()> =
-                    Err(CoreError::field("addressed_org_id", "err.org_missing"));
-                return back(&st, &ctx, id, r, pairs, "direction", "flash.saved").await;
-            }
-        },
+    let Ok(addressed_org_id) = crate::forms::opt_uuid(&Some(org)) else {
+        let r: ungcuu_core::Result<()> =
+            Err(CoreError::field("addressed_org_id", "err.org_missing"));
+        return back(&st, &ctx, id, r, pairs, "direction", "flash.saved").await;
     };
     let new = NewDirection {
         text: g("direction_text"),

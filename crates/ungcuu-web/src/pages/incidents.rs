@@ -790,18 +790,12 @@ async fn create(
             }
         },
     };
-    let system_id = match p.get("system_id").trim() {
-        "" => None,
-        v => match Uuid::parse_str(v) {
-            Ok(u) => Some(u),
-            Err(_) => {
-                let errs = vec![(
-                    "system_id".into(),
-                    ctx.t("incident.err.system_unknown").into(),
-                )];
-                return form_page(&st, &ctx, &p, errs, StatusCode::UNPROCESSABLE_ENTITY).await;
-            }
-        },
+    let Ok(system_id) = crate::forms::opt_uuid(&Some(p.get("system_id"))) else {
+        let errs = vec![(
+            "system_id".into(),
+            ctx.t("incident.err.system_unknown").into(),
+        )];
+        return form_page(&st, &ctx, &p, errs, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let new = NewIncident {
         owner_org_id: owner,
