@@ -321,6 +321,20 @@ pub async fn notify(
     Ok(id)
 }
 
+/// A notification from a row with the columns `id, kind, text_vi, text_en, link, created_at,
+/// read_at`.
+pub(crate) fn notification_from_row(r: &AnyRow) -> Result<Notification> {
+    Ok(Notification {
+        id: r.uuid("id")?,
+        kind: r.text("kind")?,
+        text_vi: r.text("text_vi")?,
+        text_en: r.text("text_en")?,
+        link: r.opt_text("link")?,
+        created_at: r.time("created_at")?,
+        read_at: r.opt_time("read_at")?,
+    })
+}
+
 /// A person's notifications, newest first, keyset by id.
 pub async fn notifications(
     c: &mut AnyConnection,
@@ -341,17 +355,7 @@ pub async fn notifications(
         .fetch_all(c)
         .await?
         .iter()
-        .map(|r| {
-            Ok(Notification {
-                id: r.uuid("id")?,
-                kind: r.text("kind")?,
-                text_vi: r.text("text_vi")?,
-                text_en: r.text("text_en")?,
-                link: r.opt_text("link")?,
-                created_at: r.time("created_at")?,
-                read_at: r.opt_time("read_at")?,
-            })
-        })
+        .map(notification_from_row)
         .collect::<Result<_>>()?;
     let next = if items.len() as i64 > limit {
         items.truncate(limit as usize);

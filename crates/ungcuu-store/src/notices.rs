@@ -129,17 +129,7 @@ pub async fn take_digest(c: &mut AnyConnection, user: Uuid) -> Result<Vec<Notifi
     .fetch_all(&mut *c)
     .await?
     .iter()
-    .map(|r| {
-        Ok(Notification {
-            id: r.uuid("id")?,
-            kind: r.text("kind")?,
-            text_vi: r.text("text_vi")?,
-            text_en: r.text("text_en")?,
-            link: r.opt_text("link")?,
-            created_at: r.time("created_at")?,
-            read_at: r.opt_time("read_at")?,
-        })
-    })
+    .map(crate::network::notification_from_row)
     .collect::<Result<_>>()?;
     for n in &items {
         sqlx::query("DELETE FROM notice_digest_queue WHERE notification_id = $1")
