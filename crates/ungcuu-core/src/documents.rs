@@ -414,13 +414,42 @@ fn form_type(t: DomainType) -> FormType {
     }
 }
 
-/// Table 1 of Mẫu 05 from incidents. The system records whether outside resources were needed,
-/// not who helped, so an incident that needed them counts as helped by the national
-/// coordinator and every other one as self-handled; domestic and foreign help and the damage
-/// are left for the coordinator to fill in on the draft. Rejected, duplicate and merged reports
-/// are not incidents and are left out; an unclassified incident counts as "other".
-pub fn type_counts(incidents: &[Incident]) -> Vec<TypeCounts> {
+/// What Mẫu 05 sums from the incidents of its period: table 1 and the lists of helpers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// One row per incident type, in the form's order.
+    pub rows: Vec<TypeCounts>,
+    /// "Danh sách các tổ chức hỗ trợ xử lý sự cố": every domestic helper once, in the order
+    /// first met.
+    pub domestic_helpers: Vec<String>,
+    /// "Danh sách các tổ chức nước ngoài hỗ trợ xử lý sự cố".
+    pub foreign_helpers: Vec<String>,
+    /// Incidents counted without a recorded outcome (who helped, damage): the coordinator
+    /// should complete them before issuing.
+    pub without_outcome: u32,
+}
+
+fn add_once(list: &mut Vec<String>, names: &[String]) {
+    for n in names {
+        if !list.iter().any(|x| x.to_lowercase() == n.to_lowercase()) {
+            list.push(n.clone());
+        }
+    }
+}
+
+/// Table 1 and the helper lists of Mẫu 05 from incidents. Each incident counts once in its
+/// type's row; by its recorded outcome it counts as self-handled (nobody helped) or in each
+/// help column that applies (domestic, foreign, the national coordinator: an incident helped
+/// by both a domestic and a foreign organisation counts in both), and its damage adds to the
+/// row's estimate. An incident without a recorded outcome counts as helped by the national
+/// coordinator when it needed outside resources and as self-handled otherwise, and is counted
+/// in `without_outcome`. Rejected, duplicate and merged reports are not incidents and are left
+/// out; an unclassified incident counts as "other".
+pub fn summarise(incidents: &[Incident]) -> Summary {
     let mut rows: Vec<TypeCounts> = FormType::ALL.iter().map(|&t| TypeCounts::zero(t)).collect();
+    let mut domestic_helpers = Vec::new();
+    let mut foreign_helpers = Vec::new();
+    let mut without_outcome = 0;
     for i in incidents {
         if matches!(
             i.state,
@@ -429,16 +458,47 @@ pub fn type_counts(incidents: &[Incident]) -> Vec<TypeCounts> {
             continue;
         }
         let t = i.incident_type.map_or(FormType::Other, form_type);
-        if let Some(row) = rows.iter_mut().find(|r| r.incident_type == t) {
-            row.count += 1;
-            if i.impact.external_resources_needed {
-                row.coordinator_help += 1;
-            } else {
-                row.self_handled += 1;
+        let Some(row) = rows.iter_mut().find(|r| r.incident_type == t) else {
+            continue;
+        };
+        row.count += 1;
+        match &i.outcome {
+            Some(o) => {
+                if o.self_handled() {
+                    row.self_handled += 1;
+                }
+                if !o.domestic_helpers.is_empty() {
+                    row.domestic_help += 1;
+                }
+                if !o.foreign_helpers.is_empty() {
+                    row.foreign_help += 1;
+                }
+                if o.national_coordinator_helped {
+                    row.coordinator_help += 1;
+                }
+                if let Some(d) = o.estimated_damage_vnd.and_then(|d| u64::try_from(d).ok()) {
+                    row.estimated_damage_vnd =
+                        Some(row.estimated_damage_vnd.unwrap_or(0).saturating_add(d));
+                }
+                add_once(&mut domestic_helpers, &o.domestic_helpers);
+                add_once(&mut foreign_helpers, &o.foreign_helpers);
+            }
+            None => {
+                without_outcome += 1;
+                if i.impact.external_resources_needed {
+                    row.coordinator_help += 1;
+                } else {
+                    row.self_handled += 1;
+                }
             }
         }
     }
-    rows
+    Summary {
+        rows,
+        domestic_helpers,
+        foreign_helpers,
+        without_outcome,
+    }
 }
 
 /// Reads `YYYY-MM`.
@@ -712,6 +772,7 @@ pub async fn create(core: &Core, actor: &Actor, new: NewDocument) -> Result<Docu
             };
             let mut header = header_for(core, &org, title).await?;
             header.recipients = vec![format!("{MAU05_ADDRESSEE};"), "Lưu: VT.".into()];
+            let summary = summarise(&incidents);
             let data = FormData::Mau05(Mau05 {
                 header,
                 addressee: MAU05_ADDRESSEE.into(),
@@ -719,9 +780,9 @@ pub async fn create(core: &Core, actor: &Actor, new: NewDocument) -> Result<Docu
                 organisation_name: org.name.clone(),
                 address: opt(&profile.address),
                 member_code: String::new(),
-                rows: type_counts(&incidents),
-                domestic_helpers: Vec::new(),
-                foreign_helpers: Vec::new(),
+                rows: summary.rows,
+                domestic_helpers: summary.domestic_helpers,
+                foreign_helpers: summary.foreign_helpers,
                 proposals: String::new(),
             });
             (data, None, org.id)
@@ -884,12 +945,16 @@ pub async fn issue(core: &Core, actor: &Actor, id: Uuid) -> Result<DocumentView>
     let mut rendered = render(&data).await?;
     let mut tx = core.db.begin().await?;
     let seq = store::next_number(&mut tx, d.org_id, year).await?;
-    if let (Some(from), Some(to)) = (d.period_from, d.period_to)
-        && !store::overlapping_mau05(&mut tx, d.org_id, from, to, &except)
+    if let (Some(from), Some(to)) = (d.period_from, d.period_to) {
+        // The register locks only this year; two summaries issued across a new year must
+        // still see each other.
+        store::lock_periods(&mut tx, d.org_id).await?;
+        if !store::overlapping_mau05(&mut tx, d.org_id, from, to, &except)
             .await?
             .is_empty()
-    {
-        return Err(CoreError::field("period", "document.err.overlap"));
+        {
+            return Err(CoreError::field("period", "document.err.overlap"));
+        }
     }
     let number = format!("{seq}/BC-{}", org_symbol(&org));
     if seq != guess {

@@ -12,8 +12,8 @@ use crate::{Actor, Core, CoreError, Result};
 use serde_json::json;
 use time::OffsetDateTime;
 use ungcuu_domain::incident::{
-    self as rules, DerivedTimes, Gate, Impact, IncidentState, IncidentType, Reason, ReportInput,
-    Review, Severity, SeverityRules, Step, Subtype, Tlp, TransitionFacts,
+    self as rules, DerivedTimes, Gate, Impact, IncidentState, IncidentType, Outcome, Reason,
+    ReportInput, Review, Severity, SeverityRules, Step, Subtype, Tlp, TransitionFacts,
 };
 use ungcuu_domain::permissions::{Action, Visibility};
 use ungcuu_domain::timefmt::now;
@@ -510,6 +510,7 @@ pub async fn create(core: &Core, actor: &Actor, new: NewIncident) -> Result<Inci
         closed_at: None,
         report: valid.report,
         review: None,
+        outcome: None,
         created_by: actor.user_id(),
         created_at: t,
         updated_at: t,
@@ -991,6 +992,73 @@ pub async fn set_review(
         Some(id.to_string()),
         Some(i.owner.id),
         json!({ "before": i.review, "after": review }),
+    );
+    audit::append(&mut tx, &ev, t).await?;
+    commit(tx).await?;
+    let mut c = core.db.conn().await?;
+    store::get(&mut c, id).await?.ok_or(CoreError::NotFound)
+}
+
+/// What is recorded of who helped and the damage (Mẫu 05's columns and lists).
+#[derive(Debug, Clone, Default)]
+pub struct OutcomeInput {
+    /// Domestic organisations that helped.
+    pub domestic_helpers: Vec<String>,
+    /// Foreign organisations that helped.
+    pub foreign_helpers: Vec<String>,
+    /// The national coordinator was asked to help.
+    pub national_coordinator_helped: bool,
+    /// Estimated damage in đồng.
+    pub estimated_damage_vnd: Option<i64>,
+}
+
+/// Records who helped handle the incident and the estimated damage, which Mẫu 05 counts.
+/// Written by its handlers or a coordinator in any state of a real incident, closed ones
+/// included: damage is often only known later, and the summary is made after closure.
+pub async fn set_outcome(
+    core: &Core,
+    actor: &Actor,
+    id: Uuid,
+    input: &OutcomeInput,
+) -> Result<Incident> {
+    let i = get(core, actor, id).await?;
+    if !(may(actor, Action::IncidentHandle, i.owner.id)
+        || may(actor, Action::IncidentCoordinate, i.owner.id))
+    {
+        require_on(
+            core,
+            actor,
+            Action::IncidentHandle,
+            &i,
+            "incident.err.needs_handler",
+        )
+        .await?;
+    }
+    if matches!(
+        i.state,
+        IncidentState::Rejected | IncidentState::Duplicate | IncidentState::Merged
+    ) {
+        return Err(CoreError::field(
+            "domestic_helpers",
+            "incident.err.outcome_state",
+        ));
+    }
+    let outcome = Outcome::validate(
+        &input.domestic_helpers,
+        &input.foreign_helpers,
+        input.national_coordinator_helped,
+        input.estimated_damage_vnd,
+    )
+    .map_err(CoreError::Invalid)?;
+    let t = now();
+    let mut tx = core.db.begin().await?;
+    store::set_outcome(&mut tx, id, &outcome, t).await?;
+    let ev = actor.event(
+        "incident.outcome",
+        OBJECT,
+        Some(id.to_string()),
+        Some(i.owner.id),
+        json!({ "before": i.outcome, "after": outcome }),
     );
     audit::append(&mut tx, &ev, t).await?;
     commit(tx).await?;

@@ -481,6 +481,7 @@ async fn new_incident(
         closed_at: None,
         report,
         review: None,
+        outcome: None,
         created_by: actor.user_id(),
         created_at: t,
         updated_at: t,

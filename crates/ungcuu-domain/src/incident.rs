@@ -1411,6 +1411,92 @@ impl Review {
     }
 }
 
+/// Who helped handle an incident and what it cost: what Mẫu 05 counts ("Số sự cố tự xử lý",
+/// "… có sự hỗ trợ xử lý từ các tổ chức khác", "… từ tổ chức nước ngoài", "… đề nghị VNCERT
+/// hỗ trợ xử lý", "Thiệt hại ước tính") and lists ("Danh sách các tổ chức (nước ngoài) hỗ trợ xử
+/// lý sự cố"). An incident with no helper and no request to the national coordinator was
+/// handled by its own people.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Outcome {
+    /// Domestic organisations that helped, one name each.
+    pub domestic_helpers: Vec<String>,
+    /// Foreign organisations that helped.
+    pub foreign_helpers: Vec<String>,
+    /// The national coordinator (VNCERT/CC) was asked to help.
+    pub national_coordinator_helped: bool,
+    /// Estimated damage, in đồng.
+    pub estimated_damage_vnd: Option<i64>,
+}
+
+/// The most helpers of one kind an incident records.
+pub const HELPERS_MAX: usize = 50;
+/// The longest helper name.
+pub const HELPER_NAME_MAX: usize = 300;
+/// The largest damage estimate accepted, in đồng (a million billion: far above any real case,
+/// low enough to sum a province's year without overflow).
+pub const DAMAGE_MAX_VND: i64 = 1_000_000_000_000_000;
+
+impl Outcome {
+    /// Checks and normalises: names trimmed and NFC, blank ones dropped, repeats (ignoring case)
+    /// kept once; every failure names its field.
+    pub fn validate(
+        domestic_helpers: &[String],
+        foreign_helpers: &[String],
+        national_coordinator_helped: bool,
+        estimated_damage_vnd: Option<i64>,
+    ) -> Result<Outcome, Vec<FieldError>> {
+        let mut e = Errors::default();
+        let domestic_helpers = helper_names(&mut e, "domestic_helpers", domestic_helpers);
+        let foreign_helpers = helper_names(&mut e, "foreign_helpers", foreign_helpers);
+        if estimated_damage_vnd.is_some_and(|d| !(0..=DAMAGE_MAX_VND).contains(&d)) {
+            e.add("estimated_damage_vnd", "incident.err.damage");
+        }
+        e.into_result()?;
+        Ok(Outcome {
+            domestic_helpers,
+            foreign_helpers,
+            national_coordinator_helped,
+            estimated_damage_vnd,
+        })
+    }
+
+    /// Handled without anyone else's help.
+    pub fn self_handled(&self) -> bool {
+        self.domestic_helpers.is_empty()
+            && self.foreign_helpers.is_empty()
+            && !self.national_coordinator_helped
+    }
+}
+
+fn helper_names(e: &mut Errors, field: &str, names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for n in names {
+        let n = nfc(n);
+        if n.is_empty() {
+            continue;
+        }
+        if n.chars().count() > HELPER_NAME_MAX {
+            e.add(field, "err.too_long");
+            continue;
+        }
+        if n.chars().any(char::is_control) {
+            e.add(field, "err.control_chars");
+            continue;
+        }
+        let key = n.to_lowercase();
+        if !seen.contains(&key) {
+            seen.push(key);
+            out.push(n);
+        }
+    }
+    if out.len() > HELPERS_MAX {
+        e.add(field, "incident.err.helpers_max");
+    }
+    out
+}
+
 /// One transition as the derived times need it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
@@ -1779,6 +1865,49 @@ mod tests {
         );
         assert_eq!(parse_time("31/02/2026 08:30"), None);
         assert_eq!(parse_time("hôm qua"), None);
+    }
+
+    #[test]
+    fn an_outcome_keeps_each_helper_once_and_drops_blank_lines() {
+        let o = Outcome::validate(
+            &[
+                " Công ty Bkav ".into(),
+                String::new(),
+                "CÔNG TY BKAV".into(),
+                "Viettel Cyber Security".into(),
+            ],
+            &["Kaspersky Lab".into()],
+            true,
+            Some(1_500_000),
+        )
+        .expect("valid");
+        assert_eq!(
+            o.domestic_helpers,
+            ["Công ty Bkav", "Viettel Cyber Security"]
+        );
+        assert_eq!(o.foreign_helpers, ["Kaspersky Lab"]);
+        assert!(!o.self_handled());
+        let none = Outcome::validate(&[], &["  ".into()], false, None).expect("valid");
+        assert!(none.self_handled());
+    }
+
+    #[test]
+    fn an_outcome_names_its_bad_fields() {
+        let long = "x".repeat(HELPER_NAME_MAX + 1);
+        let many: Vec<String> = (0..=HELPERS_MAX).map(|k| format!("Tổ chức {k}")).collect();
+        let errs = Outcome::validate(&[long], &many, false, Some(-1)).expect_err("invalid");
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "domestic_helpers",
+                "foreign_helpers",
+                "estimated_damage_vnd"
+            ]
+        );
+        assert!(Outcome::validate(&["a\u{7}b".into()], &[], false, None).is_err());
+        assert!(Outcome::validate(&[], &[], false, Some(DAMAGE_MAX_VND + 1)).is_err());
+        assert!(Outcome::validate(&[], &[], false, Some(DAMAGE_MAX_VND)).is_ok());
     }
 
     proptest! {

@@ -165,6 +165,20 @@ pub async fn next_number(c: &mut AnyConnection, org: Uuid, year: i64) -> Result<
     .int("last_number")
 }
 
+/// Locks `org`'s Mẫu 05 periods until the caller's transaction ends (row lock on PostgreSQL,
+/// write lock on SQLite): the overlap check that follows then sees every issue that took the
+/// lock before, whatever register year it was numbered in.
+pub async fn lock_periods(c: &mut AnyConnection, org: Uuid) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO document_period_locks (org_id, taken) VALUES ($1, 1)
+         ON CONFLICT (org_id) DO UPDATE SET taken = document_period_locks.taken + 1",
+    )
+    .bind(org.to_string())
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
 /// The number [`next_number`] would give now, without taking it (no lock): issuing renders
 /// with it before locking the register, and renders again only if someone took it meanwhile.
 pub async fn peek_number(c: &mut AnyConnection, org: Uuid, year: i64) -> Result<i64> {

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use std::str::FromStr;
 use time::OffsetDateTime;
 use ungcuu_domain::incident::{
-    Impact, IncidentState, IncidentType, Reason, Report, Review, Severity, Subtype, Tlp,
+    Impact, IncidentState, IncidentType, Outcome, Reason, Report, Review, Severity, Subtype, Tlp,
 };
 use ungcuu_domain::text::fold;
 use uuid::Uuid;
@@ -61,6 +61,8 @@ pub struct Incident {
     pub report: Report,
     /// The post-incident review.
     pub review: Option<Review>,
+    /// Who helped and the damage, once recorded (Mẫu 05 counts it).
+    pub outcome: Option<Outcome>,
     /// Who entered it (none from the command line or the demo loader).
     pub created_by: Option<Uuid>,
     /// Created.
@@ -72,8 +74,8 @@ pub struct Incident {
 const COLS: &str = "i.id, i.owner_org_id, o.slug AS owner_slug, o.name AS owner_name,
      i.system_id, i.system_name, i.title, i.description, i.type, i.subtype, i.tlp, i.severity,
      i.severity_reasons, i.severity_override_reason, i.impact, i.state, i.discovered_at,
-     i.reported_at, i.response_completed_at, i.closed_at, i.report, i.review, i.created_by,
-     i.created_at, i.updated_at
+     i.reported_at, i.response_completed_at, i.closed_at, i.report, i.review, i.outcome,
+     i.created_by, i.created_at, i.updated_at
      FROM incidents i JOIN organizations o ON o.id = i.owner_org_id";
 
 fn json<T: serde::de::DeserializeOwned>(r: &AnyRow, col: &'static str) -> Result<T> {
@@ -93,6 +95,10 @@ fn parsed<T: FromStr>(r: &AnyRow, col: &'static str) -> Result<T> {
 fn from_row(r: &AnyRow) -> Result<Incident> {
     let review = match r.opt_text("review")? {
         Some(s) => Some(serde_json::from_str(&s).map_err(|_| StoreError::Corrupt("review"))?),
+        None => None,
+    };
+    let outcome = match r.opt_text("outcome")? {
+        Some(s) => Some(serde_json::from_str(&s).map_err(|_| StoreError::Corrupt("outcome"))?),
         None => None,
     };
     Ok(Incident {
@@ -120,6 +126,7 @@ fn from_row(r: &AnyRow) -> Result<Incident> {
         closed_at: r.opt_time("closed_at")?,
         report: json(r, "report")?,
         review,
+        outcome,
         created_by: r.opt_uuid("created_by")?,
         created_at: r.time("created_at")?,
         updated_at: r.time("updated_at")?,
@@ -300,6 +307,22 @@ pub async fn set_review(
     sqlx::query("UPDATE incidents SET review = $2, updated_at = $3 WHERE id = $1")
         .bind(id.to_string())
         .bind(to_json(review))
+        .bind(ts(at))
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Stores who helped and the damage.
+pub async fn set_outcome(
+    c: &mut AnyConnection,
+    id: Uuid,
+    outcome: &Outcome,
+    at: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query("UPDATE incidents SET outcome = $2, updated_at = $3 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(to_json(outcome))
         .bind(ts(at))
         .execute(c)
         .await?;

@@ -1863,6 +1863,67 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Lessons learned",
     ),
     (
+        "incident.outcome",
+        "Hỗ trợ xử lý và thiệt hại",
+        "Help received and damage",
+    ),
+    (
+        "incident.outcome.help",
+        "Báo cáo tổng hợp 06 tháng / 01 năm (Mẫu 05) đếm sự cố theo các thông tin này.",
+        "The six-month and annual summary (Mẫu 05) counts incidents by these facts.",
+    ),
+    (
+        "incident.outcome.none",
+        "Chưa ghi nhận. Khi lập Mẫu 05, sự cố chưa ghi nhận được tính là tự xử lý (hoặc đề nghị VNCERT/CC hỗ trợ nếu cần nguồn lực bên ngoài).",
+        "Not recorded yet. Until it is, Mẫu 05 counts the incident as self-handled (or as helped by VNCERT/CC when outside resources were needed).",
+    ),
+    (
+        "incident.outcome.self_handled",
+        "Tự xử lý",
+        "Handled without outside help",
+    ),
+    (
+        "incident.outcome.domestic",
+        "Tổ chức trong nước đã hỗ trợ xử lý",
+        "Domestic organisations that helped",
+    ),
+    (
+        "incident.outcome.foreign",
+        "Tổ chức nước ngoài đã hỗ trợ xử lý",
+        "Foreign organisations that helped",
+    ),
+    (
+        "incident.outcome.national",
+        "Đã đề nghị VNCERT/CC hỗ trợ xử lý",
+        "VNCERT/CC was asked to help",
+    ),
+    (
+        "incident.outcome.damage",
+        "Thiệt hại ước tính",
+        "Estimated damage",
+    ),
+    ("incident.outcome.dong", "đồng", "đồng"),
+    (
+        "incident.outcome.one_per_line",
+        "Mỗi dòng một tổ chức.",
+        "One organisation per line.",
+    ),
+    (
+        "incident.err.damage",
+        "Thiệt hại ước tính phải từ 0 đến 1.000.000.000.000.000 đồng.",
+        "The estimated damage must be between 0 and 1,000,000,000,000,000 đồng.",
+    ),
+    (
+        "incident.err.helpers_max",
+        "Tối đa 50 tổ chức.",
+        "At most 50 organisations.",
+    ),
+    (
+        "incident.err.outcome_state",
+        "Báo cáo đã bị từ chối, trùng lặp hoặc đã gộp không phải là sự cố; không ghi nhận hỗ trợ xử lý.",
+        "A rejected, duplicate or merged report is not an incident; no help can be recorded for it.",
+    ),
+    (
         "incident.review.measures",
         "Biện pháp bổ sung để phòng ngừa",
         "Additional preventive measures",

@@ -17,8 +17,8 @@ use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 use ungcuu_core::incidents::{self as core_incidents, ClassificationChanges, NewIncident};
 use ungcuu_domain::incident::{
-    DerivedTimes, Impact, IncidentState, IncidentType, Reason, Report, ReportInput, Review,
-    Severity, SeverityRule, SeverityRules,
+    DerivedTimes, Impact, IncidentState, IncidentType, Outcome, Reason, Report, ReportInput,
+    Review, Severity, SeverityRule, SeverityRules,
 };
 use ungcuu_domain::timefmt::rfc3339;
 use ungcuu_store::incidents::{Event, Incident, IncidentFilter};
@@ -39,6 +39,7 @@ use uuid::Uuid;
         add_comment,
         add_timeline_entry,
         put_review,
+        put_outcome,
         get_severity_rules,
         put_severity_rules
     ),
@@ -51,6 +52,7 @@ use uuid::Uuid;
         ReasonOut,
         ReportOut,
         ReviewBody,
+        OutcomeBody,
         TimesOut,
         StepOut,
         EventOut,
@@ -86,6 +88,7 @@ pub(crate) fn router() -> Router<State> {
         )
         .route("/api/v1/incidents/{id}/comments", post(add_comment))
         .route("/api/v1/incidents/{id}/review", put(put_review))
+        .route("/api/v1/incidents/{id}/outcome", put(put_outcome))
         .route(
             "/api/v1/settings/severity-rules",
             get(get_severity_rules).put(put_severity_rules),
@@ -270,6 +273,39 @@ impl From<Review> for ReviewBody {
     }
 }
 
+/// Who helped handle the incident and the estimated damage: what Mẫu 05 counts.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeBody {
+    /// Domestic organisations that helped, one name each (blank names are dropped, repeats kept once; at most 50).
+    #[serde(default)]
+    pub domestic_helpers: Vec<String>,
+    /// Foreign organisations that helped.
+    #[serde(default)]
+    pub foreign_helpers: Vec<String>,
+    /// The national coordinator (VNCERT/CC) was asked to help.
+    #[serde(default)]
+    pub national_coordinator_helped: bool,
+    /// Estimated damage in đồng (0 to 10^15).
+    #[serde(default)]
+    pub estimated_damage_vnd: Option<i64>,
+    /// Handled without anyone's help (derived; ignored on input).
+    #[serde(default, skip_deserializing)]
+    pub self_handled: bool,
+}
+
+impl From<Outcome> for OutcomeBody {
+    fn from(o: Outcome) -> Self {
+        OutcomeBody {
+            self_handled: o.self_handled(),
+            domestic_helpers: o.domestic_helpers,
+            foreign_helpers: o.foreign_helpers,
+            national_coordinator_helped: o.national_coordinator_helped,
+            estimated_damage_vnd: o.estimated_damage_vnd,
+        }
+    }
+}
+
 /// An incident.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IncidentOut {
@@ -302,6 +338,8 @@ pub struct IncidentOut {
     pub closed_at: Option<String>,
     pub report: ReportOut,
     pub review: Option<ReviewBody>,
+    /// Who helped and the damage, once recorded.
+    pub outcome: Option<OutcomeBody>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -332,6 +370,7 @@ fn incident_out(ctx: &Ctx, i: Incident) -> IncidentOut {
         closed_at: i.closed_at.map(rfc3339),
         report: i.report.into(),
         review: i.review.map(Into::into),
+        outcome: i.outcome.map(Into::into),
         created_at: rfc3339(i.created_at),
         updated_at: rfc3339(i.updated_at),
     }
@@ -948,6 +987,31 @@ pub(crate) async fn put_review(
     )
     .await
     {
+        Ok(i) => ok(StatusCode::OK, incident_out(&ctx, i)),
+        Err(e) => core_problem(&ctx, e),
+    }
+}
+
+/// Records who helped handle the incident and the estimated damage (Mẫu 05 counts them). Its
+/// handlers or a coordinator, in any state but rejected, duplicate or merged.
+#[utoipa::path(put, path = "/api/v1/incidents/{id}/outcome", params(("id" = Uuid, Path)), request_body = OutcomeBody, responses((status = 200, body = IncidentOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn put_outcome(
+    axum::extract::State(st): axum::extract::State<State>,
+    Caller(ctx): Caller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<OutcomeBody>,
+) -> Response {
+    let id = match path_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let input = core_incidents::OutcomeInput {
+        domestic_helpers: b.domestic_helpers,
+        foreign_helpers: b.foreign_helpers,
+        national_coordinator_helped: b.national_coordinator_helped,
+        estimated_damage_vnd: b.estimated_damage_vnd,
+    };
+    match core_incidents::set_outcome(&st.core, &ctx.actor(), id, &input).await {
         Ok(i) => ok(StatusCode::OK, incident_out(&ctx, i)),
         Err(e) => core_problem(&ctx, e),
     }

@@ -38,6 +38,7 @@ pub(super) fn router() -> Router<State> {
         .route("/incidents/{id}/classify", post(classify))
         .route("/incidents/{id}/severity", post(override_severity))
         .route("/incidents/{id}/review", post(review))
+        .route("/incidents/{id}/outcome", post(outcome))
         .route("/incidents/{id}/reports", post(record_report))
 }
 
@@ -865,6 +866,9 @@ struct DetailPage<'a> {
     times: Vec<(&'static str, String)>,
     review: Option<(String, String, String)>,
     show_review_form: bool,
+    /// Who helped and the damage, as shown and as the form's values.
+    outcome: OutcomeView,
+    can_outcome: bool,
     can_comment: bool,
     can_handle: bool,
     can_coordinate: bool,
@@ -899,6 +903,14 @@ impl DetailPage<'_> {
     }
     fn val(&self, field: &str) -> String {
         self.form.get(field)
+    }
+    /// The submitted value of `field` when this form was the one sent back, else `stored`.
+    fn val_or(&self, field: &str, stored: &str) -> String {
+        if self.form.0.iter().any(|(n, _)| n == field) {
+            self.form.get(field)
+        } else {
+            stored.to_string()
+        }
     }
 }
 
@@ -1164,6 +1176,12 @@ async fn detail_page(
             .as_ref()
             .map(|r| (r.root_cause.clone(), r.lessons.clone(), r.measures.clone())),
         show_review_form: i.state == IncidentState::Review && v.can_handle,
+        outcome: OutcomeView::of(i.outcome.as_ref()),
+        can_outcome: (v.can_handle || v.can_coordinate)
+            && !matches!(
+                i.state,
+                IncidentState::Rejected | IncidentState::Duplicate | IncidentState::Merged
+            ),
         can_comment: v.can_comment,
         can_handle: v.can_handle,
         can_coordinate: v.can_coordinate,
@@ -1379,6 +1397,80 @@ async fn review(
         &p.get("measures"),
     )
     .await;
+    after(&st, &ctx, id, r, p, "flash.saved").await
+}
+
+/// The outcome section: the recorded values, the form's lines.
+struct OutcomeView {
+    recorded: bool,
+    self_handled: bool,
+    domestic: Vec<String>,
+    foreign: Vec<String>,
+    national: bool,
+    /// The estimate as the form shows it (digits only) and as read ("1.500.000 đồng").
+    damage: String,
+    damage_shown: String,
+}
+
+impl OutcomeView {
+    fn of(o: Option<&ungcuu_domain::incident::Outcome>) -> OutcomeView {
+        let d = o.and_then(|o| o.estimated_damage_vnd);
+        OutcomeView {
+            recorded: o.is_some(),
+            self_handled: o.is_some_and(|o| o.self_handled()),
+            domestic: o.map(|o| o.domestic_helpers.clone()).unwrap_or_default(),
+            foreign: o.map(|o| o.foreign_helpers.clone()).unwrap_or_default(),
+            national: o.is_some_and(|o| o.national_coordinator_helped),
+            damage: d.map(|d| d.to_string()).unwrap_or_default(),
+            damage_shown: d
+                .and_then(|d| u64::try_from(d).ok())
+                .map(ungcuu_reports::model::format_vnd)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// One name per line of a textarea.
+fn lines_of(s: &str) -> Vec<String> {
+    s.lines().map(str::to_string).collect()
+}
+
+async fn outcome(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Response {
+    let id = match parse_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let p = Pairs(pairs);
+    // Digits may be typed grouped ("1.500.000" or "1 500 000"); anything else is refused by name.
+    let raw: String = p
+        .get("estimated_damage_vnd")
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
+        .collect();
+    let damage = if raw.is_empty() {
+        None
+    } else {
+        match raw.parse::<i64>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let errs = vec![FieldError::new("estimated_damage_vnd", "err.number")];
+                let r: ungcuu_core::Result<()> = Err(CoreError::Invalid(errs));
+                return after(&st, &ctx, id, r, p, "flash.saved").await;
+            }
+        }
+    };
+    let input = core_incidents::OutcomeInput {
+        domestic_helpers: lines_of(&p.get("domestic_helpers")),
+        foreign_helpers: lines_of(&p.get("foreign_helpers")),
+        national_coordinator_helped: p.get("national_coordinator_helped") == "yes",
+        estimated_damage_vnd: damage,
+    };
+    let r = core_incidents::set_outcome(&st.core, &ctx.actor(), id, &input).await;
     after(&st, &ctx, id, r, p, "flash.saved").await
 }
 

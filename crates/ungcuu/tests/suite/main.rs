@@ -24,6 +24,7 @@ mod limits;
 mod matrix;
 mod network;
 mod notices;
+mod outcomes;
 mod schema;
 mod screenshots;
 mod setup;

@@ -306,6 +306,11 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({"root_cause": "x", "lessons": "x", "measures": "x"})),
         ),
         (
+            Method::PUT,
+            format!("/api/v1/incidents/{}/outcome", b.incident),
+            Some(json!({"domestic_helpers": ["x"], "estimated_damage_vnd": 1})),
+        ),
+        (
             Method::POST,
             "/api/v1/incidents".into(),
             Some(crate::incidents::report_body(f.org_b, "x")),
@@ -736,6 +741,14 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
                 ("root_cause", "x".into()),
                 ("lessons", "x".into()),
                 ("measures", "x".into()),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/incidents/{}/outcome", b.incident),
+            vec![
+                ("domestic_helpers", "x".into()),
+                ("estimated_damage_vnd", "1".into()),
             ],
         ),
         (

@@ -382,6 +382,15 @@ async fn payloads_in_incident_fields_stay_inert_on_the_queue_and_the_incident_pa
             )
             .await;
         assert_eq!(st, 200);
+        let (st, o) = app
+            .send_json(
+                Method::PUT,
+                &format!("/api/v1/incidents/{id}/outcome"),
+                t,
+                &json!({"domestic_helpers": [line], "foreign_helpers": [p]}),
+            )
+            .await;
+        assert_eq!(st, 200, "{p}: {o}");
         for page in [
             "/incidents".to_string(),
             format!("/incidents?q={}", urlenc(p)),

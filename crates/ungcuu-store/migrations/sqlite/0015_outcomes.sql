@@ -1,0 +1,13 @@
+-- What Mẫu 05 counts per incident: who helped handle it (domestic and foreign organisations,
+-- the national coordinator) and the estimated damage, as one JSON object written by the
+-- handlers (NULL: not recorded yet). And one row per organisation that issuing a Mẫu 05 locks,
+-- so two issues whose periods overlap are serialised even when they fall in different
+-- register years (the number register locks only its own year).
+
+ALTER TABLE incidents ADD COLUMN outcome TEXT;
+
+CREATE TABLE document_period_locks (
+    org_id TEXT NOT NULL CONSTRAINT document_period_locks_pkey PRIMARY KEY
+           CONSTRAINT document_period_locks_org_fkey REFERENCES organizations (id),
+    taken  INTEGER NOT NULL
+);
