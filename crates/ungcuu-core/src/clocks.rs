@@ -21,6 +21,7 @@ use ungcuu_domain::permissions::Action;
 use ungcuu_domain::timefmt::{self, now};
 use ungcuu_domain::validate::Errors;
 use ungcuu_store::clocks::{self as store, ReportRecord};
+use ungcuu_store::documents::SentSummary;
 use ungcuu_store::incidents::{self as istore, EventKind, Incident, IncidentFilter};
 use ungcuu_store::{Connection, audit, commit, jobs, settings};
 use uuid::Uuid;
@@ -368,9 +369,73 @@ pub async fn badges(core: &Core, incidents: &[Incident]) -> Result<HashMap<Uuid,
     Ok(out)
 }
 
-/// The Mẫu 05 deadlines to show at `at`: this year's two, and next year's once this year's have
-/// passed. Province-wide coordinators only (the coordinator organisation files Mẫu 05).
-pub async fn periods(core: &Core, actor: &Actor, at: OffsetDateTime) -> Result<Vec<Period>> {
+/// A Mẫu 05 deadline and where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodClock {
+    /// The period and its deadline.
+    pub period: Period,
+    /// Running, due soon, overdue, or stopped when a summary ending with the period's last
+    /// month was sent.
+    pub status: ClockStatus,
+    /// That summary.
+    pub filed: Option<SentSummary>,
+}
+
+fn month_index(d: time::Date) -> i64 {
+    i64::from(d.year()) * 12 + i64::from(u8::from(d.month())) - 1
+}
+
+/// The Mẫu 05 deadlines that matter at `at`, earliest first: this year's (sent or overdue), an
+/// overdue one left from last year, and the next two to come. A deadline from before the
+/// installation existed is not chased. A deadline is met by sending an issued Mẫu 05 whose
+/// last month is the period's last month (June, December by default).
+async fn period_clocks(core: &Core, at: OffsetDateTime) -> Result<Vec<PeriodClock>> {
+    let r = rules(core).await?;
+    let year = at.to_offset(timefmt::VIETNAM).year();
+    let all: Vec<Period> = (year - 1..=year + 1).flat_map(|y| r.periods(y)).collect();
+    let (Some(first), Some(last)) = (
+        all.iter().map(|p| month_index(p.to)).min(),
+        all.iter().map(|p| month_index(p.to)).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let (installed, sent) = {
+        let mut c = core.db.conn().await?;
+        (
+            store::installed_at(&mut c).await?.unwrap_or(at),
+            ungcuu_store::documents::sent_summaries(&mut c, first, last).await?,
+        )
+    };
+    let mut out = Vec::new();
+    let mut upcoming = 0;
+    for p in all {
+        let filed = sent
+            .iter()
+            .find(|s| s.period_to == month_index(p.to))
+            .cloned();
+        let keep = if p.due > at {
+            upcoming += 1;
+            upcoming <= 2
+        } else if p.year == year {
+            filed.is_some() || p.due > installed
+        } else {
+            filed.is_none() && p.due > installed
+        };
+        if keep {
+            out.push(PeriodClock {
+                status: rules::status(&r, p.due, filed.as_ref().map(|f| f.sent_at), at),
+                period: p,
+                filed,
+            });
+        }
+    }
+    out.sort_by_key(|p| p.period.due);
+    Ok(out)
+}
+
+/// The Mẫu 05 deadlines to show at `at` (see [`period_clocks`]). Province-wide coordinators
+/// only (the coordinator organisation files Mẫu 05).
+pub async fn periods(core: &Core, actor: &Actor, at: OffsetDateTime) -> Result<Vec<PeriodClock>> {
     if actor
         .principal
         .as_ref()
@@ -378,11 +443,101 @@ pub async fn periods(core: &Core, actor: &Actor, at: OffsetDateTime) -> Result<V
     {
         return Ok(Vec::new());
     }
+    period_clocks(core, at).await
+}
+
+/// Reminds the coordinators of each Mẫu 05 deadline not yet met, each threshold once (a
+/// reminder before it, then an escalation once overdue). Returns how many were sent.
+async fn scan_periods(core: &Core, at: OffsetDateTime) -> Result<usize> {
     let r = rules(core).await?;
-    let year = at.to_offset(timefmt::VIETNAM).year();
-    let mut all = r.periods(year);
-    all.extend(r.periods(year + 1));
-    Ok(all.into_iter().filter(|p| p.due > at).take(2).collect())
+    let mut sent = 0;
+    for pc in period_clocks(core, at).await? {
+        if matches!(pc.status, ClockStatus::Stopped(_)) {
+            continue;
+        }
+        let p = &pc.period;
+        let crossed = rules::crossed(&r, p.due, at);
+        if crossed.is_empty() {
+            continue;
+        }
+        let t = now();
+        let mut tx = core.db.begin().await?;
+        let mut fresh = Vec::new();
+        for th in &crossed {
+            if store::mark_period_reminder(&mut tx, i64::from(p.year), p.kind.as_str(), th, t)
+                .await?
+            {
+                fresh.push(th.as_str());
+            }
+        }
+        let Some(last) = fresh.last().copied() else {
+            commit(tx).await?;
+            continue;
+        };
+        let (name_vi, name_en) = match p.kind {
+            rules::PeriodKind::HalfYear => (
+                "Báo cáo tổng hợp 06 tháng (Mẫu 05)",
+                "six-month summary (Mẫu 05)",
+            ),
+            rules::PeriodKind::Annual => (
+                "Báo cáo tổng hợp 01 năm (Mẫu 05)",
+                "annual summary (Mẫu 05)",
+            ),
+        };
+        let show =
+            |d: time::Date| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year());
+        let (from, to, before) = (show(p.from), show(p.to), show(p.due_before));
+        let people = notices::coordinators(&mut tx).await?;
+        let (kind, subject, vi, en) = if last == "overdue" {
+            let late = rules::days_ceil(at - p.due);
+            (
+                "clock.overdue",
+                (
+                    "[ungcuu] Quá hạn báo cáo tổng hợp",
+                    "[ungcuu] Periodic report overdue",
+                ),
+                format!(
+                    "Quá hạn {late} ngày: {name_vi} kỳ {from} – {to} phải gửi VNCERT/CC trước ngày {before}."
+                ),
+                format!(
+                    "Overdue by {late} day(s): the {name_en} for {from} – {to} was due at VNCERT/CC before {before}."
+                ),
+            )
+        } else {
+            let left = rules::days_ceil(p.due - at);
+            (
+                "clock.reminder",
+                (
+                    "[ungcuu] Sắp đến hạn báo cáo tổng hợp",
+                    "[ungcuu] Periodic report due soon",
+                ),
+                format!(
+                    "Còn {left} ngày: {name_vi} kỳ {from} – {to} phải gửi VNCERT/CC trước ngày {before}."
+                ),
+                format!(
+                    "{left} day(s) left: the {name_en} for {from} – {to} is due at VNCERT/CC before {before}."
+                ),
+            )
+        };
+        let notice = Notice {
+            kind,
+            subject,
+            text: (&vi, &en),
+            link: "/documents",
+        };
+        notices::tell(&mut tx, core, &people, &notice, t).await?;
+        let ev = Actor::system("clocks.scan").event(
+            "clock.period_alert",
+            "document",
+            None,
+            None,
+            json!({ "period": p.kind.as_str(), "year": p.year, "threshold": last }),
+        );
+        audit::append(&mut tx, &ev, t).await?;
+        commit(tx).await?;
+        sent += 1;
+    }
+    Ok(sent)
 }
 
 fn names(kind: ClockKind) -> (&'static str, &'static str) {
@@ -395,6 +550,7 @@ fn names(kind: ClockKind) -> (&'static str, &'static str) {
 /// Sends the reminders and escalations due at `at`, each threshold of each clock once. Returns
 /// how many were sent. Reminders go to the owner's officers; an overdue clock also goes to the
 /// coordinators. When several thresholds were crossed since the last scan, one message is sent.
+/// The Mẫu 05 deadlines are reminded to the coordinators the same way.
 pub async fn scan(core: &Core, at: OffsetDateTime) -> Result<usize> {
     let r = rules(core).await?;
     let (incidents, records) = {
@@ -484,7 +640,7 @@ pub async fn scan(core: &Core, at: OffsetDateTime) -> Result<usize> {
         commit(tx).await?;
         sent += 1;
     }
-    Ok(sent)
+    Ok(sent + scan_periods(core, at).await?)
 }
 
 /// Enqueues a scan due now (the worker calls this every [`SCAN_EVERY`]).

@@ -379,13 +379,36 @@ pub fn mau03_from(i: &Incident, header: DocumentHeader) -> Mau03 {
 
 /// Mẫu 04 from the incident, its review and its issued Mẫu 03 (number and date), if any.
 pub fn mau04_from(i: &Incident, header: DocumentHeader, initial: Option<&Document>) -> Mau04 {
-    let result = match &i.review {
-        Some(r) => format!(
-            "Nguyên nhân: {}\nBài học kinh nghiệm: {}\nBiện pháp bổ sung: {}",
-            r.root_cause, r.lessons, r.measures
-        ),
-        None => String::new(),
-    };
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(r) = &i.review {
+        lines.push(format!("Nguyên nhân: {}", r.root_cause));
+        lines.push(format!("Bài học kinh nghiệm: {}", r.lessons));
+        lines.push(format!("Biện pháp bổ sung: {}", r.measures));
+    }
+    // Who helped and the damage, when recorded: the "cách thức giải quyết" the form asks for.
+    if let Some(o) = &i.outcome {
+        let mut helpers: Vec<String> = o.domestic_helpers.clone();
+        helpers.extend(
+            o.foreign_helpers
+                .iter()
+                .map(|n| format!("{n} (nước ngoài)")),
+        );
+        if o.national_coordinator_helped {
+            helpers.push(format!("{MAU05_ADDRESSEE} (VNCERT/CC)"));
+        }
+        lines.push(if helpers.is_empty() {
+            "Sự cố do đơn vị tự xử lý.".into()
+        } else {
+            format!("Tổ chức hỗ trợ xử lý: {}.", helpers.join("; "))
+        });
+        if let Some(d) = o.estimated_damage_vnd.and_then(|d| u64::try_from(d).ok()) {
+            lines.push(format!(
+                "Thiệt hại ước tính: {}.",
+                ungcuu_reports::model::format_vnd(d)
+            ));
+        }
+    }
+    let result = lines.join("\n");
     Mau04 {
         header,
         reporter: reporter_of(i),

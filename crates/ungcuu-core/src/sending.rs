@@ -461,6 +461,7 @@ async fn queue(
         .await?;
         istore::touch(&mut tx, i.id, t).await?;
     }
+    store::mark_sent(&mut tx, d.id, t).await?;
     let ev = actor.event(
         "document.send",
         OBJECT,
@@ -595,6 +596,7 @@ pub async fn record_by_hand(
         .await?;
         istore::touch(&mut tx, i.id, t).await?;
     }
+    store::mark_sent(&mut tx, d.id, t).await?;
     let ev = actor.event(
         "document.sent_by_hand",
         OBJECT,

@@ -109,3 +109,34 @@ pub async fn mark_reminder(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// Remembers that the `threshold` reminder of the `kind` Mẫu 05 deadline of `year` was sent;
+/// false when it already was.
+pub async fn mark_period_reminder(
+    c: &mut AnyConnection,
+    year: i64,
+    kind: &str,
+    threshold: &str,
+    at: OffsetDateTime,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO period_reminders (year, kind, threshold, sent_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (year, kind, threshold) DO NOTHING",
+    )
+    .bind(year)
+    .bind(kind.to_string())
+    .bind(threshold.to_string())
+    .bind(ts(at))
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// When this installation's database was created (its first migration): deadlines from before
+/// it are not the system's to chase.
+pub async fn installed_at(c: &mut AnyConnection) -> Result<Option<OffsetDateTime>> {
+    let r = sqlx::query("SELECT applied_at FROM schema_migrations WHERE version = 1")
+        .fetch_optional(c)
+        .await?;
+    r.map(|r| r.time("applied_at")).transpose()
+}

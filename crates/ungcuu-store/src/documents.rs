@@ -277,6 +277,54 @@ pub async fn overlapping_mau05(
     q.query().fetch_all(c).await?.iter().map(from_row).collect()
 }
 
+/// Notes the first sending of an issued document (later sendings keep the first time).
+pub async fn mark_sent(c: &mut AnyConnection, id: Uuid, at: OffsetDateTime) -> Result<()> {
+    sqlx::query("UPDATE documents SET sent_at = $2 WHERE id = $1 AND sent_at IS NULL")
+        .bind(id.to_string())
+        .bind(ts(at))
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// An issued Mẫu 05 that was sent: what files a periodic report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentSummary {
+    /// The document.
+    pub id: Uuid,
+    /// Its number.
+    pub number: String,
+    /// Its last month (months since year 0).
+    pub period_to: i64,
+    /// When it was first sent.
+    pub sent_at: OffsetDateTime,
+}
+
+/// Every issued and sent Mẫu 05 whose last month is in `from..=to` (months since year 0),
+/// earliest sent first.
+pub async fn sent_summaries(c: &mut AnyConnection, from: i64, to: i64) -> Result<Vec<SentSummary>> {
+    let rows = sqlx::query(
+        "SELECT id, number, period_to, sent_at FROM documents
+         WHERE form = 'mau05' AND status = 'issued' AND sent_at IS NOT NULL
+           AND period_to >= $1 AND period_to <= $2
+         ORDER BY sent_at, id",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SentSummary {
+                id: r.uuid("id")?,
+                number: r.opt_text("number")?.unwrap_or_default(),
+                period_to: r.int("period_to")?,
+                sent_at: r.time("sent_at")?,
+            })
+        })
+        .collect()
+}
+
 /// Which documents to list.
 #[derive(Debug, Clone, Default)]
 pub struct DocumentFilter {

@@ -11,3 +11,16 @@ CREATE TABLE document_period_locks (
            CONSTRAINT document_period_locks_org_fkey REFERENCES organizations (id),
     taken  INTEGER NOT NULL
 );
+
+-- When an issued document was first sent (e-mail or a recorded letter or fax): a Mẫu 05 sent
+-- files the periodic report whose last month it ends with, which stops that deadline.
+ALTER TABLE documents ADD COLUMN sent_at TEXT;
+
+-- Each reminder and escalation of a Mẫu 05 deadline sent, so each is sent once.
+CREATE TABLE period_reminders (
+    year      INTEGER NOT NULL,
+    kind      TEXT NOT NULL,
+    threshold TEXT NOT NULL,
+    sent_at   TEXT NOT NULL,
+    CONSTRAINT period_reminders_pkey PRIMARY KEY (year, kind, threshold)
+);

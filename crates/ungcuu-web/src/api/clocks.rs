@@ -13,8 +13,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use ungcuu_core::clocks::{self as core_clocks, Clock, NewRecord};
-use ungcuu_domain::clocks::{ClockRules, ClockStatus, DayCount, MonthDay, Period};
+use ungcuu_core::clocks::{self as core_clocks, Clock, NewRecord, PeriodClock};
+use ungcuu_domain::clocks::{ClockRules, ClockStatus, DayCount, MonthDay};
 use ungcuu_domain::timefmt::{now, rfc3339};
 use ungcuu_store::clocks::ReportRecord;
 use utoipa::ToSchema;
@@ -174,10 +174,24 @@ pub struct PeriodOut {
     /// Due before this day.
     pub due_before: String,
     pub due_at: String,
+    /// `running`, `due_soon`, `overdue`, or `stopped` once a Mẫu 05 ending with the period's last month was sent.
+    pub status: String,
+    /// Seconds left (negative when overdue; null once sent).
+    pub seconds_left: Option<i64>,
+    /// The sent Mẫu 05 that met the deadline.
+    pub sent_document_id: Option<Uuid>,
+    pub sent_number: Option<String>,
+    pub sent_at: Option<String>,
 }
 
-impl From<Period> for PeriodOut {
-    fn from(p: Period) -> Self {
+impl From<PeriodClock> for PeriodOut {
+    fn from(pc: PeriodClock) -> Self {
+        let p = pc.period;
+        let seconds_left = match pc.status {
+            ClockStatus::Running(d) | ClockStatus::DueSoon(d) => Some(d.whole_seconds()),
+            ClockStatus::Overdue(d) => Some(-d.whole_seconds()),
+            ClockStatus::Stopped(_) => None,
+        };
         PeriodOut {
             kind: p.kind.as_str().into(),
             year: p.year,
@@ -185,6 +199,11 @@ impl From<Period> for PeriodOut {
             to: p.to.to_string(),
             due_before: p.due_before.to_string(),
             due_at: rfc3339(p.due),
+            status: pc.status.code().into(),
+            seconds_left,
+            sent_document_id: pc.filed.as_ref().map(|f| f.id),
+            sent_number: pc.filed.as_ref().map(|f| f.number.clone()),
+            sent_at: pc.filed.as_ref().map(|f| rfc3339(f.sent_at)),
         }
     }
 }

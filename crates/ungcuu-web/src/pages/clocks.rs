@@ -87,6 +87,11 @@ struct PeriodRow {
     kind: &'static str,
     covers: String,
     due_before: String,
+    /// "còn 3 ngày", "quá hạn 2 ngày", "đã gửi lúc …" and its class.
+    text: String,
+    class: &'static str,
+    /// The sent summary: its id and number.
+    sent: Option<(Uuid, String)>,
 }
 
 #[derive(Template)]
@@ -128,10 +133,31 @@ async fn deadlines(
                 .collect(),
             periods: periods
                 .into_iter()
-                .map(|p| PeriodRow {
-                    kind: ctx.t(p.kind.label_key()),
-                    covers: format!("{} – {}", show_date(p.from), show_date(p.to)),
-                    due_before: show_date(p.due_before),
+                .map(|pc| {
+                    let n = |d: time::Duration| days_ceil(d).to_string();
+                    let (text, class) = match pc.status {
+                        ClockStatus::Running(d) => {
+                            (ctx.tf("clock.left", &[("n", &n(d))]), "running")
+                        }
+                        ClockStatus::DueSoon(d) => {
+                            (ctx.tf("clock.left", &[("n", &n(d))]), "due-soon")
+                        }
+                        ClockStatus::Overdue(d) => {
+                            (ctx.tf("clock.overdue", &[("n", &n(d))]), "overdue")
+                        }
+                        ClockStatus::Stopped(t) => {
+                            (ctx.tf("clock.sent_at", &[("t", &ctx.dt(&t))]), "stopped")
+                        }
+                    };
+                    let p = &pc.period;
+                    PeriodRow {
+                        kind: ctx.t(p.kind.label_key()),
+                        covers: format!("{} – {}", show_date(p.from), show_date(p.to)),
+                        due_before: show_date(p.due_before),
+                        text,
+                        class,
+                        sent: pc.filed.as_ref().map(|f| (f.id, f.number.clone())),
+                    }
                 })
                 .collect(),
         },

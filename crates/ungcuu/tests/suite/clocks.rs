@@ -312,3 +312,120 @@ async fn clock_rules_are_validated_and_only_the_coordinator_changes_them() {
     assert_eq!(r["holidays"][1], "2027-02-08");
     assert_eq!(r["notification_days"], 5);
 }
+
+/// The coordinators' notices of one kind about the periodic summaries.
+async fn period_notices(app: &TestApp, token: &str, kind: &str) -> Vec<Value> {
+    let (s, n) = app.get_json("/api/v1/notifications", token).await;
+    assert_eq!(s, 200, "{n}");
+    n["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == kind && x["link"] == "/documents")
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn the_summary_deadline_reminds_the_coordinators_escalates_once_and_stops_when_sent() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let coord = &f.coordinator.2;
+    let (s, all) = app.get_json("/api/v1/deadlines", coord).await;
+    assert_eq!(s, 200, "{all}");
+    let next = all["periods"][0].clone();
+    assert_eq!(next["status"], "running", "{all}");
+    let due = time::OffsetDateTime::parse(
+        next["due_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let scan = |t| ungcuu_core::clocks::scan(&app.core, t);
+    // Thirty hours before: the 48-hour reminder, once.
+    assert_eq!(scan(due - Duration::hours(30)).await.unwrap(), 1);
+    assert_eq!(scan(due - Duration::hours(29)).await.unwrap(), 0);
+    let reminders = period_notices(&app, coord, "clock.reminder").await;
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert!(
+        reminders[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("phải gửi VNCERT/CC trước ngày"),
+        "{reminders:?}"
+    );
+    // An officer is not the one who files Mẫu 05.
+    assert!(
+        period_notices(&app, &f.officer_a.2, "clock.reminder")
+            .await
+            .is_empty()
+    );
+    // Overdue: escalated once, and the deadlines list says so.
+    assert_eq!(scan(due + Duration::hours(1)).await.unwrap(), 1);
+    assert_eq!(scan(due + Duration::hours(2)).await.unwrap(), 0);
+    assert_eq!(period_notices(&app, coord, "clock.overdue").await.len(), 1);
+
+    // The summary ending with the period's last month, issued and sent by letter, meets it.
+    let month = |d: &str| d[..7].to_string();
+    let (s, d) = app
+        .send_json(
+            Method::POST,
+            "/api/v1/documents",
+            coord,
+            &json!({"form": "mau05", "org_id": f.coordinator_org,
+                    "period_kind": if next["kind"] == "annual" { "annual" } else { "six_months" },
+                    "period_from": month(next["from"].as_str().unwrap()),
+                    "period_to": month(next["to"].as_str().unwrap())}),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["id"].as_str().unwrap().to_string();
+    let mut data = d["data"].clone();
+    data["address"] = json!("Số 12 đường Võ Trường Toản, TP Cao Lãnh");
+    data["header"]["place"] = json!("Đồng Tháp");
+    data["header"]["signer_title"] = json!("GIÁM ĐỐC");
+    data["header"]["signer_name"] = json!("Trần Thị Điều Phối");
+    let (s, e) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/documents/{id}"),
+            coord,
+            &json!({ "data": data }),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (s, i) = crate::documents::issue(&app, coord, &id).await;
+    assert_eq!(s, 200, "{i}");
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/documents/{id}/sendings?channel=letter&recipients=VNCERT%2FCC"),
+            coord,
+        )
+        .header("content-type", "application/octet-stream")
+        .body(b"%PDF-1.4 ban chup".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let (_, all) = app.get_json("/api/v1/deadlines", coord).await;
+    let met = all["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["due_at"] == next["due_at"])
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(met["status"], "stopped", "{all}");
+    assert_eq!(met["sent_document_id"], json!(id));
+    assert_eq!(met["sent_number"], i["number"]);
+    // Nothing more is sent about it.
+    assert_eq!(scan(due + Duration::days(3)).await.unwrap(), 0);
+    let w = WebSession::new(&app.url);
+    w.login(&f.coordinator.0, PASSWORD).await;
+    let page = w.get("/deadlines").await;
+    assert!(
+        page.body.contains(&format!("href=\"/documents/{id}\"")),
+        "{}",
+        page.body
+    );
+}

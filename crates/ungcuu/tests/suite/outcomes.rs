@@ -83,6 +83,15 @@ async fn help_and_damage_are_recorded_by_the_handlers_and_counted_in_the_summary
         i
     };
     assert_eq!(i["outcome"]["estimated_damage_vnd"], 1_500_000, "{i}");
+    // The final report's "Kết quả xử lý sự cố" names the helpers and the damage.
+    let m4 = crate::documents::draft(&app, a, "mau04", &helped).await;
+    let result = m4["data"]["result"].as_str().unwrap();
+    for want in [
+        "Tổ chức hỗ trợ xử lý: Công ty Cổ phần Bkav; Trung tâm Giám sát an toàn không gian mạng quốc gia; Kaspersky Lab (nước ngoài); Trung tâm Ứng cứu khẩn cấp máy tính Việt Nam (VNCERT/CC).",
+        "Thiệt hại ước tính: 1.500.000 đồng.",
+    ] {
+        assert!(result.contains(want), "{want} not in {result}");
+    }
     let (s, i) = put(&alone, json!({"estimated_damage_vnd": 500_000}), a).await;
     assert_eq!(s, 200, "{i}");
     assert_eq!(i["outcome"]["self_handled"], true);
