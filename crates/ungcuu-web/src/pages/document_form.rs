@@ -742,7 +742,8 @@ fn parse_number<T: std::str::FromStr>(s: &str) -> Option<T> {
 
 /// Writes one posted value into `data`, or names the interface key of what is wrong with it.
 fn apply(data: &mut Value, s: &Spec, raw: &str) -> Result<(), &'static str> {
-    let text = raw.replace("\r\n", "\n");
+    // Text is stored in NFC, as everywhere (a browser sends what the keyboard made).
+    let text = ungcuu_domain::text::nfc(&raw.replace("\r\n", "\n"));
     let t = text.trim();
     let value = match s.kind {
         Kind::Text | Kind::Area => Value::String(text.clone()),
@@ -1142,10 +1143,12 @@ mod tests {
                 ("detection.ids", "false"),
                 ("detection.log_review", "false"),
                 ("detection.log_review", "true"),
+                ("contact.position", " Hoa\u{300} "),
                 ("_csrf", "x"),
             ]),
         );
         assert!(p.errors.is_empty());
+        assert_eq!(p.data["contact"]["position"], "Hoà", "NFC, trimmed");
         assert_eq!(p.data["detection"]["ids"], false);
         assert_eq!(p.data["detection"]["log_review"], true);
         let p = read(
