@@ -3,6 +3,7 @@
 //! document page (the form's data, editing a draft, issuing, a new version, sending, the
 //! PDF and DOCX).
 
+use super::document_form;
 use super::render;
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
@@ -14,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
+use std::collections::HashMap;
 use ungcuu_core::CoreError;
 use ungcuu_core::documents::{self as core_documents, DocumentView, NewDocument};
 use ungcuu_store::documents::{Document, DocumentFilter};
@@ -222,18 +224,23 @@ struct DocumentPage<'a> {
     incident: Option<Uuid>,
     issued: bool,
     can_write: bool,
+    /// A draft the person may edit: the form is shown with its inputs enabled.
+    editable: bool,
     pdf_sha256: String,
     docx_sha256: String,
-    /// The form's data as indented JSON, for reading and for editing a draft.
-    data: String,
+    /// The number and date the register gave at issue ("" on a draft).
+    issued_on: String,
+    /// The form, one input per field (disabled when it may not be edited).
+    sections: Vec<document_form::SectionView>,
     errors: Vec<(String, String)>,
 }
 
+/// The document page; `posted` are the strings a refused form sent, shown again as typed.
 async fn page(
     st: &State,
     ctx: &Ctx,
     id: Uuid,
-    data: Option<String>,
+    posted: Option<HashMap<String, String>>,
     errors: Vec<(String, String)>,
 ) -> Response {
     let v: DocumentView = match core_documents::get(&st.core, &ctx.actor(), id).await {
@@ -245,9 +252,15 @@ async fn page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let data = data
-        .unwrap_or_else(|| serde_json::to_string_pretty(&v.data.to_value()).unwrap_or_default());
     let d = &v.document;
+    let data = v.data.to_value();
+    let sections = document_form::view(ctx, &d.form, &data, &posted.unwrap_or_default(), &errors);
+    let issued_on = v
+        .data
+        .header()
+        .date
+        .map(|x| x.numeric())
+        .unwrap_or_default();
     let mut r = render(
         ctx,
         DocumentPage {
@@ -256,9 +269,11 @@ async fn page(
             incident: d.incident_id,
             issued: d.is_issued(),
             can_write: v.can_write,
+            editable: v.can_write && !d.is_issued(),
             pdf_sha256: d.pdf_sha256.clone().unwrap_or_default(),
             docx_sha256: d.docx_sha256.clone().unwrap_or_default(),
-            data,
+            issued_on,
+            sections,
             errors,
         },
     );
@@ -277,30 +292,37 @@ async fn show(
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct EditForm {
-    data: String,
-}
-
+/// Saves the per-field form: the posted fields are written over the stored data and the whole
+/// goes through `core_documents::edit`, as the JSON API's does. A refused value comes back
+/// next to its field with what was typed, and nothing is saved.
 async fn edit(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(f): CsrfForm<EditForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
     let id = match page_id(&ctx, &id) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&f.data) else {
-        let e = vec![("data".to_string(), ctx.t("document.err.data").to_string())];
-        return page(&st, &ctx, id, Some(f.data), e).await;
+    let v = match core_documents::get(&st.core, &ctx.actor(), id).await {
+        Ok(v) => v,
+        Err(e) => return crate::error::core_page(&ctx, e),
     };
-    match core_documents::edit(&st.core, &ctx.actor(), id, value).await {
+    let posted = document_form::read(&v.document.form, &v.data.to_value(), &pairs);
+    if !posted.errors.is_empty() {
+        let e = posted
+            .errors
+            .iter()
+            .map(|(f, k)| (f.clone(), ctx.t(k).to_string()))
+            .collect();
+        return page(&st, &ctx, id, Some(posted.raw), e).await;
+    }
+    match core_documents::edit(&st.core, &ctx.actor(), id, posted.data).await {
         Ok(_) => redirect_with_flash(&ctx, &format!("/documents/{id}"), "document.saved"),
         Err(CoreError::Invalid(e)) => {
             let e = field_errors(&ctx, &e);
-            page(&st, &ctx, id, Some(f.data), e).await
+            page(&st, &ctx, id, Some(posted.raw), e).await
         }
         Err(e) => crate::error::core_page(&ctx, e),
     }

@@ -5,6 +5,7 @@ mod audit;
 mod clocks;
 mod constituency;
 mod coordination;
+mod document_form;
 mod documents;
 mod evidence;
 mod home;

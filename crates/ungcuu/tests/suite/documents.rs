@@ -924,19 +924,25 @@ async fn the_pages_draft_edit_issue_and_download_a_report() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("header.signer_name"), "{}", r.body);
     assert!(r.body.contains("bắt buộc"));
-    // Bad JSON is named, not a 500.
-    let r = s.post(&loc, &[("data", "{không phải JSON")]).await;
+    // A value the form cannot take is named next to its field, not a 500.
+    let r = s.post(&loc, &[("detected_at", "không phải ngày")]).await;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("không đúng cấu trúc"), "{}", r.body);
+    assert!(r.body.contains("Ngày giờ không hợp lệ"), "{}", r.body);
+    let r = s
+        .post(
+            &loc,
+            &[
+                ("header.place", "Đồng Tháp"),
+                ("header.signer_title", "GIÁM ĐỐC"),
+                ("header.signer_name", "Nguyễn Văn Ký"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
     let (_, d) = app
         .get_json(&format!("/api/v1/documents/{doc}"), &f.officer_a.2)
         .await;
-    let mut data = d["data"].clone();
-    data["header"]["place"] = json!("Đồng Tháp");
-    data["header"]["signer_title"] = json!("GIÁM ĐỐC");
-    data["header"]["signer_name"] = json!("Nguyễn Văn Ký");
-    let r = s.post(&loc, &[("data", &data.to_string())]).await;
-    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(d["data"]["header"]["signer_name"], "Nguyễn Văn Ký");
     let r = s.post(&format!("{loc}/issue"), &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = s.get(&loc).await;

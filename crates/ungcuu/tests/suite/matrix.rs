@@ -770,7 +770,10 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
         (
             Method::POST,
             format!("/documents/{}", b.draft),
-            vec![("data", "{}".into())],
+            vec![
+                ("contact.position", "bị đổi".into()),
+                ("detection.ids", "false".into()),
+            ],
         ),
         (
             Method::POST,

@@ -874,6 +874,76 @@ async fn payloads_in_incident_text_stay_text_in_the_pdf_the_docx_and_the_e_mail(
     }
 }
 
+/// Payloads in every kind of field of a draft stay inert on its per-field form: saved, sent back
+/// with a refused value, and on the read-only form once issued.
+#[tokio::test]
+async fn payloads_in_a_drafts_fields_stay_inert_on_its_form() {
+    use crate::documents::{draft, issue, report};
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let t = &f.officer_a.2;
+    let inc = report(
+        &app,
+        t,
+        &crate::incidents::report_body(f.org_a, "Sự cố thử XSS"),
+    )
+    .await;
+    let d = draft(&app, t, "mau03", &inc).await;
+    let id = d["id"].as_str().unwrap().to_string();
+    let s = WebSession::new(&app.url);
+    assert_eq!(s.login(&f.officer_a.0, PASSWORD).await.status, 303);
+    let mut data = d["data"].clone();
+    for p in XSS_CORPUS {
+        data["header"]["title"] = json!(p);
+        data["header"]["recipients"] = json!([p]);
+        data["header"]["place"] = json!(p);
+        data["header"]["signer_title"] = json!(p);
+        data["header"]["signer_name"] = json!(p);
+        data["reporter"]["name"] = json!(p);
+        data["contact"]["position"] = json!(p);
+        data["description"] = json!(p);
+        data["detection"]["other"] = json!(p);
+        data["ip_addresses"] = json!([p]);
+        data["purpose"] = json!(p);
+        data["proposals"] = json!(p);
+        let (st, e) = app
+            .send_json(
+                Method::PUT,
+                &format!("/api/v1/documents/{id}"),
+                t,
+                &json!({ "data": data }),
+            )
+            .await;
+        assert_eq!(st, 200, "{e}");
+        let page = s.get(&format!("/documents/{id}")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("id=\"edit-document\""));
+        assert_inert(&page.body, p, "document form");
+        let r = s
+            .post(
+                &format!("/documents/{id}"),
+                &[
+                    ("contact.position", p),
+                    ("domains", p),
+                    ("detected_at", "x"),
+                    (p, "x"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert_inert(&r.body, p, "refused document form");
+    }
+    let (st, e) = issue(&app, t, &id).await;
+    assert_eq!(st, 200, "{e}");
+    let page = s.get(&format!("/documents/{id}")).await;
+    assert!(page.body.contains("id=\"document-data\""));
+    assert_inert(
+        &page.body,
+        XSS_CORPUS.last().unwrap(),
+        "issued document form",
+    );
+}
+
 fn issued_stem(d: &serde_json::Value) -> String {
     let seq = d["number"]
         .as_str()

@@ -1,0 +1,1201 @@
+//! The per-field form of a document draft (Mẫu 03, 04, 05): one labelled input per field of the
+//! official form, in its order and with the labels the PDF prints.
+//!
+//! Each input is named by the field's path in the form's JSON (`header.place`,
+//! `detection.ids`, `rows.DOS.count`), so saving reads the stored JSON, writes the posted
+//! fields into it and hands the whole to `core_documents::edit`, the same service as the JSON
+//! API. A field that is not posted keeps its stored value. A checkbox is preceded by a hidden
+//! input of the same name with the value `false`; browsers send a ticked box after it, and the
+//! last value of a name wins, so an unticked box is an explicit `false`.
+
+use crate::ctx::Ctx;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use ungcuu_reports::model::{DateTimeVn, DateVn, IncidentType};
+
+/// A label: the statutory wording the form prints (shown as is in both languages), or an
+/// interface key for what the form does not print (the administrative header).
+#[derive(Clone, Copy)]
+enum Label {
+    Form(&'static str),
+    Key(&'static str),
+}
+
+/// What a field holds and how it is typed in.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// One line of text.
+    Text,
+    /// Several lines of text.
+    Area,
+    /// A list, one item per line.
+    Lines,
+    /// Yes/no.
+    Check,
+    /// One of several values, or none when `optional`.
+    Choice {
+        options: &'static [(&'static str, &'static str)],
+        optional: bool,
+    },
+    /// Có / Không, or not answered.
+    YesNo,
+    /// Cấp độ 1 to 5, or none.
+    Level,
+    /// Date and time of day.
+    DateTime,
+    /// A date.
+    Date,
+    /// `YYYY-MM` into `<prefix>_month` / `<prefix>_year` of the parent object.
+    Month,
+    /// A count, 0 or more (an empty cell is 0).
+    Count,
+    /// An amount in đồng, or none.
+    Money,
+}
+
+/// One field of a form.
+#[derive(Clone, Copy)]
+struct Spec {
+    name: &'static str,
+    label: Label,
+    required: bool,
+    kind: Kind,
+    /// An interface key for a help text, or "".
+    help: &'static str,
+}
+
+const fn f(name: &'static str, label: &'static str, required: bool, kind: Kind) -> Spec {
+    Spec {
+        name,
+        label: Label::Form(label),
+        required,
+        kind,
+        help: "",
+    }
+}
+
+const fn fh(
+    name: &'static str,
+    label: &'static str,
+    required: bool,
+    kind: Kind,
+    help: &'static str,
+) -> Spec {
+    Spec {
+        name,
+        label: Label::Form(label),
+        required,
+        kind,
+        help,
+    }
+}
+
+/// A part of the form, as the official form groups its questions.
+struct SectionSpec {
+    title: Label,
+    /// The form marks the whole group (*): at least one of its choices is needed.
+    required: bool,
+    fields: Vec<Spec>,
+    /// Mẫu 05's table 1 instead of fields.
+    table: bool,
+}
+
+fn section(title: &'static str, required: bool, fields: Vec<Spec>) -> SectionSpec {
+    SectionSpec {
+        title: Label::Form(title),
+        required,
+        fields,
+        table: false,
+    }
+}
+
+const STATUS: &[(&str, &str)] = &[
+    ("handled", "Đã được xử lý"),
+    ("not_handled", "Chưa được xử lý"),
+];
+const PERIOD_KIND: &[(&str, &str)] = &[("six_months", "06 tháng"), ("annual", "01 năm")];
+
+/// The columns of Mẫu 05's table 1 after the incident type: field and heading.
+const TABLE_COLUMNS: [(&str, &str); 6] = [
+    ("count", "Số lượng"),
+    ("self_handled", "Tự xử lý"),
+    ("domestic_help", "Có sự hỗ trợ của tổ chức trong nước"),
+    ("foreign_help", "Có sự hỗ trợ của tổ chức nước ngoài"),
+    (
+        "coordinator_help",
+        "Yêu cầu hỗ trợ của cơ quan điều phối quốc gia",
+    ),
+    ("estimated_damage_vnd", "Thiệt hại ước tính (đồng)"),
+];
+
+/// The administrative header every form carries; number and date come at issue.
+fn header() -> SectionSpec {
+    let k = |name, key, required, kind| Spec {
+        name,
+        label: Label::Key(key),
+        required,
+        kind,
+        help: "",
+    };
+    SectionSpec {
+        title: Label::Key("document.fields.header"),
+        required: false,
+        fields: vec![
+            k(
+                "header.owning_body",
+                "document.fields.owning_body",
+                false,
+                Kind::Text,
+            ),
+            k(
+                "header.issuing_org",
+                "document.fields.issuing_org",
+                true,
+                Kind::Text,
+            ),
+            k("header.place", "document.fields.place", true, Kind::Text),
+            k("header.title", "document.fields.title", false, Kind::Text),
+            Spec {
+                help: "document.fields.lines_help",
+                ..k(
+                    "header.recipients",
+                    "document.fields.recipients",
+                    false,
+                    Kind::Lines,
+                )
+            },
+            Spec {
+                help: "document.fields.signer_title_help",
+                ..k(
+                    "header.signer_title",
+                    "document.fields.signer_title",
+                    true,
+                    Kind::Area,
+                )
+            },
+            k(
+                "header.signer_name",
+                "document.fields.signer_name",
+                true,
+                Kind::Text,
+            ),
+        ],
+        table: false,
+    }
+}
+
+fn reporter(title: &'static str) -> SectionSpec {
+    section(
+        title,
+        false,
+        vec![
+            f(
+                "reporter.name",
+                "Tên tổ chức/cá nhân báo cáo sự cố",
+                true,
+                Kind::Text,
+            ),
+            f("reporter.address", "Địa chỉ", true, Kind::Text),
+            f("reporter.phone", "Điện thoại", true, Kind::Text),
+            f("reporter.email", "Email", true, Kind::Text),
+        ],
+    )
+}
+
+fn system(with_providers: bool) -> SectionSpec {
+    let mut fields = vec![
+        f(
+            "system.operator",
+            "Tên đơn vị vận hành hệ thống thông tin",
+            true,
+            Kind::Text,
+        ),
+        f("system.owner", "Cơ quan chủ quản", false, Kind::Text),
+        fh(
+            "system.system_name",
+            "Tên hệ thống bị sự cố",
+            false,
+            Kind::Text,
+            "document.fields.system_name_help",
+        ),
+        f(
+            "system.security_level",
+            "Phân loại cấp độ của hệ thống thông tin (nếu có)",
+            false,
+            Kind::Level,
+        ),
+    ];
+    if with_providers {
+        fields.push(f(
+            "system.security_provider",
+            "Tổ chức cung cấp dịch vụ an toàn thông tin (nếu có)",
+            false,
+            Kind::Text,
+        ));
+        fields.push(f(
+            "system.connectivity_provider",
+            "Tên nhà cung cấp dịch vụ kết nối bên ngoài (nếu có)",
+            false,
+            Kind::Text,
+        ));
+    }
+    section("THÔNG TIN CHI TIẾT VỀ HỆ THỐNG BỊ SỰ CỐ", false, fields)
+}
+
+fn mau03() -> Vec<SectionSpec> {
+    vec![
+        header(),
+        reporter("THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO SỰ CỐ"),
+        section(
+            "NGƯỜI LIÊN HỆ",
+            false,
+            vec![
+                f("contact.full_name", "Họ và tên", true, Kind::Text),
+                f("contact.position", "Chức vụ", false, Kind::Text),
+                f("contact.phone", "Điện thoại", true, Kind::Text),
+                f("contact.email", "Email", true, Kind::Text),
+            ],
+        ),
+        system(true),
+        section(
+            "THÔNG TIN VỀ SỰ CỐ",
+            false,
+            vec![
+                fh(
+                    "description",
+                    "Mô tả sơ bộ về sự cố",
+                    true,
+                    Kind::Area,
+                    "document.fields.description_help",
+                ),
+                f(
+                    "detected_at",
+                    "Ngày và thời gian phát hiện sự cố",
+                    true,
+                    Kind::DateTime,
+                ),
+                f(
+                    "status",
+                    "Hiện trạng sự cố",
+                    true,
+                    Kind::Choice {
+                        options: STATUS,
+                        optional: true,
+                    },
+                ),
+            ],
+        ),
+        section(
+            "CÁCH THỨC PHÁT HIỆN",
+            true,
+            vec![
+                f(
+                    "detection.ids",
+                    "Qua hệ thống phát hiện xâm nhập",
+                    false,
+                    Kind::Check,
+                ),
+                f(
+                    "detection.log_review",
+                    "Kiểm tra dữ liệu lưu lại (Log File)",
+                    false,
+                    Kind::Check,
+                ),
+                f(
+                    "detection.notified_by",
+                    "Nhận được thông báo từ",
+                    false,
+                    Kind::Text,
+                ),
+                f("detection.other", "Khác, đó là", false, Kind::Text),
+            ],
+        ),
+        section(
+            "ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO",
+            true,
+            vec![
+                f(
+                    "notified.network_member",
+                    "Thành viên mạng lưới chịu trách nhiệm ứng cứu sự cố cho tổ chức, cá nhân",
+                    false,
+                    Kind::Check,
+                ),
+                f(
+                    "notified.isp",
+                    "ISP đang trực tiếp cung cấp dịch vụ",
+                    false,
+                    Kind::Check,
+                ),
+                f(
+                    "notified.coordinator",
+                    "Cơ quan điều phối",
+                    false,
+                    Kind::Check,
+                ),
+            ],
+        ),
+        section(
+            "THÔNG TIN BỔ SUNG VỀ HỆ THỐNG XẢY RA SỰ CỐ",
+            false,
+            vec![
+                f("operating_system", "Hệ điều hành", false, Kind::Text),
+                f("os_version", "Version", false, Kind::Text),
+            ],
+        ),
+        section(
+            "Các dịch vụ có trên hệ thống",
+            false,
+            vec![
+                f("services.web_server", "Web server", false, Kind::Check),
+                f("services.mail_server", "Mail server", false, Kind::Check),
+                f(
+                    "services.database_server",
+                    "Database server",
+                    false,
+                    Kind::Check,
+                ),
+                f("services.other", "Dịch vụ khác, đó là", false, Kind::Text),
+            ],
+        ),
+        section(
+            "Các biện pháp an toàn thông tin đã triển khai",
+            false,
+            vec![
+                f("measures.antivirus", "Antivirus", false, Kind::Check),
+                f("measures.firewall", "Firewall", false, Kind::Check),
+                f(
+                    "measures.ids",
+                    "Hệ thống phát hiện xâm nhập",
+                    false,
+                    Kind::Check,
+                ),
+                f("measures.other", "Khác", false, Kind::Text),
+            ],
+        ),
+        section(
+            "Thông tin về hệ thống",
+            false,
+            vec![
+                fh(
+                    "ip_addresses",
+                    "Các địa chỉ IP của hệ thống",
+                    false,
+                    Kind::Lines,
+                    "document.fields.ip_help",
+                ),
+                fh(
+                    "domains",
+                    "Các tên miền của hệ thống",
+                    false,
+                    Kind::Lines,
+                    "document.fields.lines_help",
+                ),
+                f(
+                    "purpose",
+                    "Mục đích chính sử dụng hệ thống",
+                    false,
+                    Kind::Text,
+                ),
+            ],
+        ),
+        section(
+            "Thông tin gửi kèm",
+            false,
+            vec![
+                f(
+                    "enclosed.system_logs",
+                    "Nhật ký hệ thống",
+                    false,
+                    Kind::Check,
+                ),
+                f(
+                    "enclosed.malware_sample",
+                    "Mẫu virus / mã độc",
+                    false,
+                    Kind::Check,
+                ),
+                f("enclosed.other", "Khác", false, Kind::Text),
+                f(
+                    "confidential",
+                    "Các thông tin cung cấp trong thông báo sự cố này đều phải được giữ bí mật",
+                    false,
+                    Kind::YesNo,
+                ),
+            ],
+        ),
+        section(
+            "KIẾN NGHỊ, ĐỀ XUẤT HỖ TRỢ",
+            false,
+            vec![fh(
+                "proposals",
+                "Mô tả về đề xuất, kiến nghị",
+                false,
+                Kind::Area,
+                "document.fields.proposals_help",
+            )],
+        ),
+        section(
+            "THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ",
+            false,
+            vec![f(
+                "reported_at",
+                "Thời gian thực hiện báo cáo sự cố",
+                true,
+                Kind::DateTime,
+            )],
+        ),
+    ]
+}
+
+fn mau04() -> Vec<SectionSpec> {
+    vec![
+        header(),
+        reporter("THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO"),
+        section(
+            "KÝ HIỆU BÁO CÁO BAN ĐẦU SỰ CỐ",
+            false,
+            vec![
+                f("initial_report_number", "Số ký hiệu", true, Kind::Text),
+                f("initial_report_date", "Ngày báo cáo", true, Kind::Date),
+            ],
+        ),
+        system(false),
+        section(
+            "THÔNG TIN VỀ SỰ CỐ",
+            false,
+            vec![
+                f("description", "Tên/Mô tả về sự cố", false, Kind::Area),
+                f(
+                    "detected_at",
+                    "Ngày và thời gian phát hiện sự cố",
+                    true,
+                    Kind::DateTime,
+                ),
+                fh(
+                    "result",
+                    "Kết quả xử lý sự cố",
+                    false,
+                    Kind::Area,
+                    "document.fields.result_help",
+                ),
+                fh(
+                    "attachments",
+                    "Các tài liệu đính kèm",
+                    false,
+                    Kind::Lines,
+                    "document.fields.attachments_help",
+                ),
+            ],
+        ),
+    ]
+}
+
+fn mau05() -> Vec<SectionSpec> {
+    vec![
+        header(),
+        section(
+            "BÁO CÁO TỔNG HỢP VỀ HOẠT ĐỘNG TIẾP NHẬN VÀ XỬ LÝ SỰ CỐ",
+            false,
+            vec![
+                f("addressee", "Kính gửi", true, Kind::Text),
+                f(
+                    "period.kind",
+                    "Kỳ báo cáo",
+                    true,
+                    Kind::Choice {
+                        options: PERIOD_KIND,
+                        optional: false,
+                    },
+                ),
+                f("period.from", "Từ tháng", true, Kind::Month),
+                f("period.to", "Đến tháng", true, Kind::Month),
+                f("organisation_name", "Tên cơ quan/tổ chức", true, Kind::Text),
+                f("address", "Địa chỉ", true, Kind::Text),
+                f("member_code", "Mã thành viên mạng lưới", false, Kind::Text),
+            ],
+        ),
+        SectionSpec {
+            title: Label::Form("1. Số lượng sự cố và cách thức xử lý"),
+            required: false,
+            fields: table_fields(),
+            table: true,
+        },
+        section(
+            "2. Danh sách tổ chức trong nước đã hỗ trợ xử lý sự cố",
+            false,
+            vec![fh(
+                "domestic_helpers",
+                "Tổ chức trong nước",
+                false,
+                Kind::Lines,
+                "document.fields.lines_help",
+            )],
+        ),
+        section(
+            "3. Danh sách tổ chức nước ngoài đã hỗ trợ xử lý sự cố",
+            false,
+            vec![fh(
+                "foreign_helpers",
+                "Tổ chức nước ngoài",
+                false,
+                Kind::Lines,
+                "document.fields.lines_help",
+            )],
+        ),
+        section(
+            "4. Đề xuất, kiến nghị",
+            false,
+            vec![f("proposals", "Đề xuất, kiến nghị", false, Kind::Area)],
+        ),
+    ]
+}
+
+/// The serde name of an incident type (`DOS`), the key of its row.
+fn type_key(t: IncidentType) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Names like `rows.DOS.count`, leaked once: the table's field names are as static as the rest.
+fn table_fields() -> Vec<Spec> {
+    static NAMES: std::sync::LazyLock<Vec<(&'static str, &'static str, bool)>> =
+        std::sync::LazyLock::new(|| {
+            IncidentType::ALL
+                .iter()
+                .flat_map(|&t| {
+                    TABLE_COLUMNS.iter().map(move |(col, _)| {
+                        let name: &'static str =
+                            Box::leak(format!("rows.{}.{col}", type_key(t)).into_boxed_str());
+                        (name, t.label(), *col == "estimated_damage_vnd")
+                    })
+                })
+                .collect()
+        });
+    NAMES
+        .iter()
+        .map(|&(name, label, money)| {
+            f(
+                name,
+                label,
+                false,
+                if money { Kind::Money } else { Kind::Count },
+            )
+        })
+        .collect()
+}
+
+fn specs(form: &str) -> Vec<SectionSpec> {
+    match form {
+        "mau03" => mau03(),
+        "mau04" => mau04(),
+        _ => mau05(),
+    }
+}
+
+// ---- reading the stored JSON as the strings the inputs show ----
+
+fn get<'a>(v: &'a Value, path: &str) -> &'a Value {
+    path.split('.')
+        .fold(v, |v, k| v.get(k).unwrap_or(&Value::Null))
+}
+
+/// The row of `key` in `rows`, if there is one.
+fn row<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    v.get("rows")?
+        .as_array()?
+        .iter()
+        .find(|r| r["incident_type"] == key)
+}
+
+fn two(v: &Value) -> String {
+    format!("{:02}", v.as_u64().unwrap_or(0))
+}
+
+/// The value an input shows for the stored data.
+fn shown(data: &Value, s: &Spec) -> String {
+    match s.kind {
+        Kind::Count | Kind::Money if s.name.starts_with("rows.") => {
+            let mut p = s.name.splitn(3, '.').skip(1);
+            let (key, col) = (p.next().unwrap_or(""), p.next().unwrap_or(""));
+            match row(data, key).map(|r| &r[col]) {
+                Some(Value::Number(n)) => n.to_string(),
+                _ if matches!(s.kind, Kind::Count) => "0".into(),
+                _ => String::new(),
+            }
+        }
+        Kind::Month => {
+            let (parent, prefix) = s.name.rsplit_once('.').unwrap_or(("", s.name));
+            let o = get(data, parent);
+            let (m, y) = (&o[format!("{prefix}_month")], &o[format!("{prefix}_year")]);
+            if m.as_u64().unwrap_or(0) == 0 {
+                String::new()
+            } else {
+                format!("{:04}-{}", y.as_u64().unwrap_or(0), two(m))
+            }
+        }
+        _ => {
+            let v = get(data, s.name);
+            match (s.kind, v) {
+                (_, Value::Null) => String::new(),
+                (Kind::Lines, Value::Array(a)) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                (Kind::Check | Kind::YesNo, Value::Bool(b)) => b.to_string(),
+                (Kind::DateTime, v) => format!(
+                    "{:04}-{}-{}T{}:{}",
+                    v["date"]["year"].as_u64().unwrap_or(0),
+                    two(&v["date"]["month"]),
+                    two(&v["date"]["day"]),
+                    two(&v["hour"]),
+                    two(&v["minute"])
+                ),
+                (Kind::Date, v) => format!(
+                    "{:04}-{}-{}",
+                    v["year"].as_u64().unwrap_or(0),
+                    two(&v["month"]),
+                    two(&v["day"])
+                ),
+                (_, Value::String(s)) => s.clone(),
+                (_, v) => v.to_string(),
+            }
+        }
+    }
+}
+
+// ---- writing posted strings into the JSON ----
+
+fn set(v: &mut Value, path: &str, new: Value) {
+    let mut cur = v;
+    for k in path.split('.') {
+        if !cur.is_object() {
+            *cur = json!({});
+        }
+        cur = cur
+            .as_object_mut()
+            .expect("an object")
+            .entry(k.to_string())
+            .or_insert(Value::Null);
+    }
+    *cur = new;
+}
+
+fn digits<T: std::str::FromStr>(s: &str, len: usize) -> Option<T> {
+    (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// `YYYY-MM-DD`, an existing date.
+fn parse_date(s: &str) -> Option<DateVn> {
+    let mut p = s.split('-');
+    let (y, m, d) = (p.next()?, p.next()?, p.next()?);
+    if p.next().is_some() {
+        return None;
+    }
+    let d = DateVn::new(digits(d, 2)?, digits(m, 2)?, digits(y, 4)?);
+    d.is_valid().then_some(d)
+}
+
+/// `YYYY-MM-DDTHH:MM`, seconds allowed and ignored (what `datetime-local` sends).
+fn parse_datetime(s: &str) -> Option<DateTimeVn> {
+    let (d, t) = s.split_once('T')?;
+    let d = parse_date(d)?;
+    let mut p = t.split(':');
+    let (h, m) = (p.next()?, p.next()?);
+    if let Some(sec) = p.next()
+        && (p.next().is_some()
+            || sec
+                .split('.')
+                .next()
+                .and_then(|x| digits::<u8>(x, 2))
+                .is_none())
+    {
+        return None;
+    }
+    let dt = DateTimeVn {
+        date: d,
+        hour: digits(h, 2)?,
+        minute: digits(m, 2)?,
+    };
+    dt.is_valid().then_some(dt)
+}
+
+/// `YYYY-MM`.
+fn parse_month(s: &str) -> Option<(u8, u16)> {
+    let (y, m) = s.split_once('-')?;
+    let (m, y): (u8, u16) = (digits(m, 2)?, digits(y, 4)?);
+    ((1..=12).contains(&m) && y >= 1900).then_some((m, y))
+}
+
+/// Digits, with the dots or spaces that group thousands in Vietnamese allowed.
+fn parse_number<T: std::str::FromStr>(s: &str) -> Option<T> {
+    let plain: String = s.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
+    if plain.is_empty() || !plain.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    plain.parse().ok()
+}
+
+/// Writes one posted value into `data`, or names the interface key of what is wrong with it.
+fn apply(data: &mut Value, s: &Spec, raw: &str) -> Result<(), &'static str> {
+    // Text is stored in NFC, as everywhere (a browser sends what the keyboard made).
+    let text = ungcuu_domain::text::nfc(&raw.replace("\r\n", "\n"));
+    let t = text.trim();
+    let value = match s.kind {
+        Kind::Text | Kind::Area => Value::String(text.clone()),
+        Kind::Lines => Value::Array(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| Value::String(l.to_string()))
+                .collect(),
+        ),
+        Kind::Check => match t {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err("document.err.choice"),
+        },
+        Kind::YesNo => match t {
+            "" => Value::Null,
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err("document.err.choice"),
+        },
+        Kind::Choice { options, optional } => {
+            if t.is_empty() && optional {
+                Value::Null
+            } else if options.iter().any(|(v, _)| *v == t) {
+                Value::String(t.to_string())
+            } else {
+                return Err("document.err.choice");
+            }
+        }
+        Kind::Level => match t {
+            "" => Value::Null,
+            _ => match digits::<u8>(t, 1) {
+                Some(l @ 1..=5) => json!(l),
+                _ => return Err("document.err.level"),
+            },
+        },
+        Kind::DateTime if t.is_empty() => Value::Null,
+        Kind::DateTime => match parse_datetime(t) {
+            Some(d) => serde_json::to_value(d).unwrap_or_default(),
+            None => return Err("document.err.datetime"),
+        },
+        Kind::Date if t.is_empty() => Value::Null,
+        Kind::Date => match parse_date(t) {
+            Some(d) => serde_json::to_value(d).unwrap_or_default(),
+            None => return Err("document.err.date"),
+        },
+        Kind::Month => {
+            let Some((m, y)) = parse_month(t) else {
+                return Err("document.err.month");
+            };
+            let (parent, prefix) = s.name.rsplit_once('.').unwrap_or(("", s.name));
+            set(data, &format!("{parent}.{prefix}_month"), json!(m));
+            set(data, &format!("{parent}.{prefix}_year"), json!(y));
+            return Ok(());
+        }
+        Kind::Count if t.is_empty() => json!(0),
+        Kind::Count => match parse_number::<u32>(t) {
+            Some(n) => json!(n),
+            None => return Err("document.err.number"),
+        },
+        Kind::Money if t.is_empty() => Value::Null,
+        Kind::Money => match parse_number::<u64>(t) {
+            Some(n) => json!(n),
+            None => return Err("document.err.number"),
+        },
+    };
+    if let Some(rest) = s.name.strip_prefix("rows.") {
+        let (key, col) = rest.split_once('.').unwrap_or((rest, ""));
+        let rows = match data.get_mut("rows") {
+            Some(Value::Array(a)) => a,
+            _ => {
+                set(data, "rows", json!([]));
+                data["rows"].as_array_mut().expect("an array")
+            }
+        };
+        let i = match rows.iter().position(|r| r["incident_type"] == key) {
+            Some(i) => i,
+            None => {
+                rows.push(json!({
+                    "incident_type": key, "count": 0, "self_handled": 0, "domestic_help": 0,
+                    "foreign_help": 0, "coordinator_help": 0, "estimated_damage_vnd": null
+                }));
+                rows.len() - 1
+            }
+        };
+        rows[i][col] = value;
+    } else {
+        set(data, s.name, value);
+    }
+    Ok(())
+}
+
+/// The outcome of reading a posted form.
+pub(super) struct Posted {
+    /// The stored data with the posted fields written in.
+    pub data: Value,
+    /// The posted strings by field name (the last value of each name), to show them again.
+    pub raw: HashMap<String, String>,
+    /// Field name and interface key of each refused value.
+    pub errors: Vec<(String, &'static str)>,
+}
+
+/// Reads the posted pairs of the form of `form` over the stored `data`. Names starting with `_`
+/// (the CSRF token) are not fields; any other name the form does not have is refused.
+pub(super) fn read(form: &str, stored: &Value, pairs: &[(String, String)]) -> Posted {
+    let specs = specs(form);
+    let mut raw = HashMap::new();
+    for (k, v) in pairs {
+        if !k.starts_with('_') {
+            raw.insert(k.clone(), v.clone());
+        }
+    }
+    let mut data = stored.clone();
+    let mut errors = Vec::new();
+    let mut known = std::collections::HashSet::new();
+    for s in specs.iter().flat_map(|s| s.fields.iter()) {
+        known.insert(s.name);
+        if let Some(v) = raw.get(s.name)
+            && let Err(e) = apply(&mut data, s, v)
+        {
+            errors.push((s.name.to_string(), e));
+        }
+    }
+    let mut unknown: Vec<&String> = raw.keys().filter(|k| !known.contains(k.as_str())).collect();
+    unknown.sort();
+    for k in unknown {
+        errors.push((k.clone(), "document.err.unknown_field"));
+    }
+    Posted { data, raw, errors }
+}
+
+// ---- what the template shows ----
+
+/// One option of a radio group.
+pub(super) struct OptView {
+    pub id: String,
+    pub value: &'static str,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// One input.
+pub(super) struct FieldView {
+    pub name: &'static str,
+    pub id: String,
+    pub label: String,
+    pub required: bool,
+    /// `text`, `textarea`, `lines`, `check`, `radio`, `datetime-local`, `date`, `month`,
+    /// `number`.
+    pub kind: &'static str,
+    pub value: String,
+    pub checked: bool,
+    pub options: Vec<OptView>,
+    pub help: &'static str,
+    pub error: String,
+}
+
+/// One row of Mẫu 05's table.
+pub(super) struct TableRowView {
+    pub n: usize,
+    pub label: &'static str,
+    pub cells: Vec<FieldView>,
+}
+
+/// One group of the form.
+pub(super) struct SectionView {
+    pub title: String,
+    pub required: bool,
+    pub fields: Vec<FieldView>,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<TableRowView>,
+}
+
+fn id_of(name: &str) -> String {
+    format!("f-{}", name.replace('.', "-"))
+}
+
+fn label(ctx: &Ctx, l: Label) -> String {
+    match l {
+        Label::Form(s) => s.to_string(),
+        Label::Key(k) => ctx.t(k).to_string(),
+    }
+}
+
+/// The form of `form` showing `data`, with the posted strings `raw` shown instead where given
+/// and each error next to its field.
+pub(super) fn view(
+    ctx: &Ctx,
+    form: &str,
+    data: &Value,
+    raw: &HashMap<String, String>,
+    errors: &[(String, String)],
+) -> Vec<SectionView> {
+    let field = |s: &Spec| {
+        let value = raw.get(s.name).cloned().unwrap_or_else(|| shown(data, s));
+        let id = id_of(s.name);
+        let opts = |list: &[(&'static str, String)]| -> Vec<OptView> {
+            list.iter()
+                .map(|(v, l)| OptView {
+                    id: format!("{id}-{}", if v.is_empty() { "none" } else { v }),
+                    value: v,
+                    label: l.clone(),
+                    checked: value.trim() == *v,
+                })
+                .collect()
+        };
+        let none = ctx.t("document.fields.not_chosen").to_string();
+        let (kind, options) = match s.kind {
+            Kind::Text => ("text", Vec::new()),
+            Kind::Area => ("textarea", Vec::new()),
+            Kind::Lines => ("lines", Vec::new()),
+            Kind::Check => ("check", Vec::new()),
+            Kind::Choice { options, optional } => {
+                let mut l: Vec<(&'static str, String)> = Vec::new();
+                if optional {
+                    l.push(("", none));
+                }
+                l.extend(options.iter().map(|(v, t)| (*v, t.to_string())));
+                ("radio", opts(&l))
+            }
+            Kind::YesNo => (
+                "radio",
+                opts(&[("", none), ("true", "Có".into()), ("false", "Không".into())]),
+            ),
+            Kind::Level => {
+                let mut l: Vec<(&'static str, String)> = vec![("", none)];
+                for (v, t) in [
+                    ("1", "Cấp độ 1"),
+                    ("2", "Cấp độ 2"),
+                    ("3", "Cấp độ 3"),
+                    ("4", "Cấp độ 4"),
+                    ("5", "Cấp độ 5"),
+                ] {
+                    l.push((v, t.to_string()));
+                }
+                ("radio", opts(&l))
+            }
+            Kind::DateTime => ("datetime-local", Vec::new()),
+            Kind::Date => ("date", Vec::new()),
+            Kind::Month => ("month", Vec::new()),
+            Kind::Count | Kind::Money => ("number", Vec::new()),
+        };
+        FieldView {
+            name: s.name,
+            id,
+            label: label(ctx, s.label),
+            required: s.required,
+            kind,
+            checked: value.trim() == "true",
+            value,
+            options,
+            help: if s.help.is_empty() { "" } else { ctx.t(s.help) },
+            error: errors
+                .iter()
+                .filter(|(f, _)| f == s.name)
+                .map(|(_, m)| m.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    };
+    specs(form)
+        .iter()
+        .map(|sec| {
+            if sec.table {
+                // Six inputs a row, in the order of `table_fields`.
+                let mut it = sec.fields.iter().map(field);
+                let rows = IncidentType::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| TableRowView {
+                        n: i + 1,
+                        label: t.label(),
+                        cells: it.by_ref().take(TABLE_COLUMNS.len()).collect(),
+                    })
+                    .collect();
+                SectionView {
+                    title: label(ctx, sec.title),
+                    required: sec.required,
+                    fields: Vec::new(),
+                    columns: TABLE_COLUMNS.iter().map(|(_, h)| *h).collect(),
+                    rows,
+                }
+            } else {
+                SectionView {
+                    title: label(ctx, sec.title),
+                    required: sec.required,
+                    fields: sec.fields.iter().map(field).collect(),
+                    columns: Vec::new(),
+                    rows: Vec::new(),
+                }
+            }
+        })
+        .collect()
+}
+
+/// Every interface key the forms use, for the translation test.
+#[cfg(test)]
+fn keys() -> Vec<&'static str> {
+    let mut out = vec!["document.fields.not_chosen"];
+    for form in ["mau03", "mau04", "mau05"] {
+        for s in specs(form) {
+            if let Label::Key(k) = s.title {
+                out.push(k);
+            }
+            for f in s.fields {
+                if let Label::Key(k) = f.label {
+                    out.push(k);
+                }
+                if !f.help.is_empty() {
+                    out.push(f.help);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ungcuu_reports::model::{Mau03, Mau04, Mau05};
+
+    #[test]
+    fn every_key_of_the_forms_is_translated() {
+        for k in keys() {
+            assert!(crate::i18n::has(k), "{k}");
+        }
+        for k in [
+            "document.err.choice",
+            "document.err.level",
+            "document.err.datetime",
+            "document.err.date",
+            "document.err.month",
+            "document.err.number",
+            "document.err.unknown_field",
+        ] {
+            assert!(crate::i18n::has(k), "{k}");
+        }
+    }
+
+    /// Every field of each model has an input: the JSON of a full form, posted back as the
+    /// strings the inputs show, is read into the same JSON.
+    fn round_trip(form: &str, data: Value) {
+        let pairs: Vec<(String, String)> = specs(form)
+            .iter()
+            .flat_map(|s| s.fields.iter())
+            .map(|s| (s.name.to_string(), shown(&data, s)))
+            .collect();
+        let p = read(form, &data, &pairs);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.data, data, "{form}");
+        // The same pairs over an empty form give the same data again: nothing is left out.
+        let empty = match form {
+            "mau03" => serde_json::to_value(Mau03::default()),
+            "mau04" => serde_json::to_value(Mau04::default()),
+            _ => serde_json::to_value(Mau05::default()),
+        }
+        .unwrap();
+        let p = read(form, &empty, &pairs);
+        let mut expected = data.clone();
+        expected["header"]["number"] = json!("");
+        expected["header"]["date"] = Value::Null;
+        if form == "mau04" {
+            // Not printed on Mẫu 04, so not on its form.
+            expected["system"]["security_provider"] = json!("");
+            expected["system"]["connectivity_provider"] = json!("");
+        }
+        assert_eq!(p.data, expected, "{form} from empty");
+    }
+
+    #[test]
+    fn each_form_reads_back_every_field_it_shows() {
+        let s = ungcuu_reports::sample::mau03();
+        round_trip("mau03", serde_json::to_value(&s).unwrap());
+        round_trip(
+            "mau04",
+            serde_json::to_value(ungcuu_reports::sample::mau04()).unwrap(),
+        );
+        let mut m5 = ungcuu_reports::sample::mau05();
+        m5.rows = m5.full_rows();
+        round_trip("mau05", serde_json::to_value(&m5).unwrap());
+    }
+
+    #[test]
+    fn bad_values_are_named_and_an_unticked_box_is_false() {
+        let data = serde_json::to_value(ungcuu_reports::sample::mau03()).unwrap();
+        let pairs = |l: &[(&str, &str)]| -> Vec<(String, String)> {
+            l.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        let p = read(
+            "mau03",
+            &data,
+            &pairs(&[
+                ("detection.ids", "false"),
+                ("detection.log_review", "false"),
+                ("detection.log_review", "true"),
+                ("contact.position", " Hoa\u{300} "),
+                ("_csrf", "x"),
+            ]),
+        );
+        assert!(p.errors.is_empty());
+        assert_eq!(p.data["contact"]["position"], "Hoà", "NFC, trimmed");
+        assert_eq!(p.data["detection"]["ids"], false);
+        assert_eq!(p.data["detection"]["log_review"], true);
+        let p = read(
+            "mau03",
+            &data,
+            &pairs(&[
+                ("detected_at", "2026-02-30T10:00"),
+                ("reported_at", "hôm qua"),
+                ("system.security_level", "7"),
+                ("status", "maybe"),
+                ("nope", "1"),
+            ]),
+        );
+        let fields: Vec<&str> = p.errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "system.security_level",
+                "detected_at",
+                "status",
+                "reported_at",
+                "nope"
+            ]
+        );
+        let m5 = serde_json::to_value(ungcuu_reports::sample::mau05()).unwrap();
+        let p = read(
+            "mau05",
+            &m5,
+            &pairs(&[
+                ("rows.DOS.count", "1a"),
+                ("rows.SPOOF.estimated_damage_vnd", "1.250.000"),
+                ("period.from", "2026-13"),
+            ]),
+        );
+        let fields: Vec<&str> = p.errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["period.from", "rows.DOS.count"]);
+        let spoof = p.data["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["incident_type"] == "SPOOF")
+            .unwrap();
+        assert_eq!(spoof["estimated_damage_vnd"], 1_250_000);
+        assert_eq!(
+            parse_datetime("2026-11-25T14:05:00"),
+            Some(DateTimeVn::new(25, 11, 2026, 14, 5))
+        );
+        assert_eq!(parse_datetime("2026-11-25T24:05"), None);
+    }
+}
