@@ -206,9 +206,9 @@ pub fn mau05(f: &Mau05) -> Result<Vec<u8>, Error> {
         d.push(para(runs));
     }
     d.section("1. Số lượng sự cố và cách thức xử lý");
-    let widths = [2270, 800, 900, 1300, 1300, 1200, 1300];
+    let widths = [2100, 850, 850, 1200, 1200, 1170, 1700];
     let cell = |text: &str, bold: bool, w: usize| {
-        let mut r = run(text).size(22);
+        let mut r = run(text).size(20);
         if bold {
             r = r.bold();
         }
@@ -352,8 +352,11 @@ impl Doc {
         ];
         let table = Table::new(vec![TableRow::new(vec![cell(ps, w)])])
             .set_grid(vec![w])
+            .width(w, WidthType::Dxa)
             .align(docx_rs::TableAlignmentType::Right);
         self.push_table(table);
+        // Two tables in a row would be merged into one by Word and LibreOffice.
+        self.push(Paragraph::new().size(8));
     }
 
     fn header(&mut self, h: &DocumentHeader) {

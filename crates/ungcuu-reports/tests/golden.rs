@@ -205,8 +205,8 @@ fn empty_forms_still_render_with_blanks() {
     docx::mau05(&Mau05::default()).expect("empty Mẫu 05 DOCX");
 }
 
-/// LibreOffice (about 250 MB from Debian) is not installed for this; instead the DOCX must read
-/// back through docx-rs's own parser, and its default font must be Times New Roman.
+/// The DOCX reads back through docx-rs's own parser, and its default font is Times New Roman.
+/// (LibreOffice opens the same files in tests/annex.rs.)
 #[test]
 fn docx_files_read_back() {
     for (name, bytes) in [
