@@ -11,8 +11,8 @@ use docx_rs::{
 };
 
 use crate::Error;
-use crate::model::{AffectedSystem, DocumentHeader, Mau03, Mau04, Mau05};
-use crate::view::{self, HeaderView, MAU05_COLUMNS, Mau03View, Mau04View, Mau05View};
+use crate::model::{AffectedSystem, DocumentHeader, Mau03, Mau04, Mau05, Reporter};
+use crate::view::{self, Form, HeaderView, MAU05_COLUMNS, Mau03View, Mau04View, Mau05View};
 
 const FONT: &str = "Times New Roman";
 /// Half-points.
@@ -25,23 +25,24 @@ const TEXT_WIDTH: usize = 9070;
 /// Mẫu 03 as DOCX.
 pub fn mau03(f: &Mau03) -> Result<Vec<u8>, Error> {
     let v = Mau03View::new(f);
-    let mut d = Doc::new(&f.header, "BÁO CÁO BAN ĐẦU SỰ CỐ MẠNG");
+    let mut d = Doc::new(&f.header, Form::Mau03, "BÁO CÁO BAN ĐẦU SỰ CỐ MẠNG");
     d.section("THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO SỰ CỐ");
-    d.field("Tên tổ chức/cá nhân báo cáo sự cố (*):", &f.reporter.name);
-    d.field("Địa chỉ (*):", &f.reporter.address);
-    d.field("Điện thoại (*):", &f.reporter.phone);
-    d.field("Email (*):", &f.reporter.email);
+    d.reporter(&f.reporter);
     d.section("NGƯỜI LIÊN HỆ");
-    d.field("Họ và tên (*):", &f.contact.full_name);
-    d.field("Chức vụ:", &f.contact.position);
-    d.field("Điện thoại (*):", &f.contact.phone);
-    d.field("Email (*):", &f.contact.email);
+    d.pair(
+        ("Họ và tên (*)", &f.contact.full_name),
+        ("Chức vụ:", &f.contact.position),
+    );
+    d.pair(
+        ("Điện thoại (*)", &f.contact.phone),
+        ("Email (*)", &f.contact.email),
+    );
     d.section("THÔNG TIN CHI TIẾT VỀ HỆ THỐNG BỊ SỰ CỐ");
     d.system_table(&f.system, true);
     d.framed(
         "Mô tả sơ bộ về sự cố (*)",
         Some(
-            "Tóm tắt ngắn gọn về sự cố, đánh giá sơ bộ cuộc tấn công đã xảy ra chưa, nguy cơ phá hoại hoặc gián đoạn dịch vụ, mức độ nhạy cảm của thông tin liên quan và những đối tượng bị ảnh hưởng.",
+            "Đề nghị cung cấp một bản tóm tắt ngắn gọn về sự cố, bao gồm đánh giá sơ bộ cuộc tấn công đã xảy ra chưa và bất kỳ các nguy cơ dẫn đến khả năng phá hoại hoặc gián đoạn dịch vụ. Cũng vui lòng xác định mức độ nhạy cảm của thông tin liên quan hoặc những đối tượng bị ảnh hưởng bởi sự cố:",
         ),
         &f.description,
     );
@@ -58,7 +59,7 @@ pub fn mau03(f: &Mau03) -> Result<Vec<u8>, Error> {
             "Chưa được xử lý",
         ),
     ]);
-    d.section("CÁCH THỨC PHÁT HIỆN (*)");
+    d.section("CÁCH THỨC PHÁT HIỆN * (Đánh dấu những cách thức được sử dụng để phát hiện sự cố)");
     d.options(&[
         (f.detection.ids, "Qua hệ thống phát hiện xâm nhập"),
         (
@@ -76,7 +77,7 @@ pub fn mau03(f: &Mau03) -> Result<Vec<u8>, Error> {
         "Khác, đó là",
         &f.detection.other,
     );
-    d.section("ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO (*)");
+    d.section("ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO *");
     d.options(&[(
         f.notified.network_member,
         "Thành viên mạng lưới chịu trách nhiệm ứng cứu sự cố cho tổ chức, cá nhân",
@@ -84,9 +85,11 @@ pub fn mau03(f: &Mau03) -> Result<Vec<u8>, Error> {
     d.options(&[(f.notified.isp, "ISP đang trực tiếp cung cấp dịch vụ")]);
     d.options(&[(f.notified.coordinator, "Cơ quan điều phối")]);
     d.section("THÔNG TIN BỔ SUNG VỀ HỆ THỐNG XẢY RA SỰ CỐ");
-    d.field("Hệ điều hành:", &f.operating_system);
-    d.field("Version:", &f.os_version);
-    d.plain("▪ Các dịch vụ có trên hệ thống:");
+    d.pair(
+        ("Hệ điều hành", &f.operating_system),
+        ("Version", &f.os_version),
+    );
+    d.plain("▪ Các dịch vụ có trên hệ thống (Đánh dấu những dịch vụ được sử dụng trên hệ thống)");
     d.options(&[
         (f.services.web_server, "Web server"),
         (f.services.mail_server, "Mail server"),
@@ -97,7 +100,9 @@ pub fn mau03(f: &Mau03) -> Result<Vec<u8>, Error> {
         "Dịch vụ khác, đó là",
         &f.services.other,
     );
-    d.plain("▪ Các biện pháp an toàn thông tin đã triển khai:");
+    d.plain(
+        "▪ Các biện pháp an toàn thông tin đã triển khai (Đánh dấu những biện pháp đã triển khai)",
+    );
     d.options(&[
         (f.measures.antivirus, "Antivirus"),
         (f.measures.firewall, "Firewall"),
@@ -108,10 +113,13 @@ pub fn mau03(f: &Mau03) -> Result<Vec<u8>, Error> {
         "Khác:",
         &f.measures.other,
     );
-    d.field("Các địa chỉ IP của hệ thống:", &f.ip_addresses.join(", "));
-    d.field("Các tên miền của hệ thống:", &f.domains.join(", "));
-    d.field("Mục đích chính sử dụng hệ thống:", &f.purpose);
-    d.plain("▪ Thông tin gửi kèm:");
+    d.field_below(
+        "Các địa chỉ IP của hệ thống (Liệt kê địa chỉ IP sử dụng trên Internet, không liệt kê địa chỉ IP nội bộ)",
+        &f.ip_addresses.join(", "),
+    );
+    d.field_below("Các tên miền của hệ thống", &f.domains.join(", "));
+    d.field_below("Mục đích chính sử dụng hệ thống", &f.purpose);
+    d.plain("▪ Thông tin gửi kèm");
     d.options(&[
         (f.enclosed.system_logs, "Nhật ký hệ thống"),
         (f.enclosed.malware_sample, "Mẫu virus / mã độc"),
@@ -129,26 +137,23 @@ pub fn mau03(f: &Mau03) -> Result<Vec<u8>, Error> {
     d.section("KIẾN NGHỊ, ĐỀ XUẤT HỖ TRỢ");
     d.framed(
         "Mô tả về đề xuất, kiến nghị",
-        Some("Tóm lược về các kiến nghị và đề xuất hỗ trợ ứng cứu (nếu có)."),
+        Some("Đề nghị cung cấp tóm lược về các kiến nghị và đề xuất hỗ trợ ứng cứu (nếu có)"),
         &f.proposals,
     );
     d.push(para(vec![
-        run("THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ (*): ").bold(),
+        run("THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ *: ").bold(),
         run(&v.reported_at),
         run(" (ngày/tháng/năm/giờ/phút)"),
     ]));
-    d.finish(&f.header)
+    d.finish(&f.header, Form::Mau03, &v.notes)
 }
 
 /// Mẫu 04 as DOCX.
 pub fn mau04(f: &Mau04) -> Result<Vec<u8>, Error> {
     let v = Mau04View::new(f);
-    let mut d = Doc::new(&f.header, "BÁO CÁO KẾT THÚC ỨNG PHÓ SỰ CỐ");
+    let mut d = Doc::new(&f.header, Form::Mau04, "BÁO CÁO KẾT THÚC ỨNG PHÓ SỰ CỐ");
     d.section("THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO");
-    d.field("Tên tổ chức/cá nhân báo cáo sự cố (*):", &f.reporter.name);
-    d.field("Địa chỉ (*):", &f.reporter.address);
-    d.field("Điện thoại (*):", &f.reporter.phone);
-    d.field("Email (*):", &f.reporter.email);
+    d.reporter(&f.reporter);
     let mut runs = vec![
         run("KÝ HIỆU BÁO CÁO BAN ĐẦU SỰ CỐ: ").bold(),
         run("Số ký hiệu "),
@@ -164,7 +169,7 @@ pub fn mau04(f: &Mau04) -> Result<Vec<u8>, Error> {
     d.framed(
         "Kết quả xử lý sự cố",
         Some(
-            "Tóm tắt tổng quát về những gì đã xảy ra và cách thức giải quyết, đề xuất giải pháp nhằm xử lý nhanh sự cố, giảm nhẹ rủi ro và thiệt hại đối với sự cố tương tự trong tương lai.",
+            "Cung cấp, tóm tắt tổng quát về những gì đã xảy ra và cách thức giải quyết, đề xuất giải pháp ứng cứu sự cố nhằm xử lý nhanh sự cố, giảm nhẹ rủi ro và thiệt hại đối với sự cố tương tự trong tương lai...",
         ),
         &f.result,
     );
@@ -176,28 +181,34 @@ pub fn mau04(f: &Mau04) -> Result<Vec<u8>, Error> {
         .join("\n");
     d.framed(
         "Các tài liệu đính kèm",
-        Some("Các tài liệu liên quan (báo cáo diễn biến sự cố, phương án xử lý, log file…)."),
+        Some("Liệt kê các tài liệu liên quan (báo cáo diễn biến sự cố; phương án xử lý, log file…..)"),
         &attachments,
     );
-    d.finish(&f.header)
+    d.finish(&f.header, Form::Mau04, &[])
 }
 
 /// Mẫu 05 as DOCX (the table; the chart is only drawn in the PDF).
 pub fn mau05(f: &Mau05) -> Result<Vec<u8>, Error> {
     let v = Mau05View::new(f);
-    let mut d = Doc::start(&f.header);
+    let mut d = Doc::start(&f.header, Form::Mau05);
     let mut kg = vec![run("Kính gửi: ")];
     kg.extend(text_runs(&f.addressee, BODY));
     d.push(para(kg).align(AlignmentType::Center));
     d.title(&v.title, &f.header);
     d.plain(&format!("☒ {}", v.period));
-    d.field("Tên cơ quan/tổ chức:", &f.organisation_name);
-    d.field("Địa chỉ:", &f.address);
-    d.field("Mã thành viên mạng lưới:", &f.member_code);
+    for (label, value) in [
+        ("Tên cơ quan/tổ chức:", &f.organisation_name),
+        ("Địa chỉ:", &f.address),
+        ("Mã thành viên mạng lưới:", &f.member_code),
+    ] {
+        let mut runs = vec![run(&format!("{label} "))];
+        runs.extend(text_runs(&or_blank(value), BODY));
+        d.push(para(runs));
+    }
     d.section("1. Số lượng sự cố và cách thức xử lý");
-    let widths = [400, 2670, 800, 800, 1100, 1100, 1100, 1100];
+    let widths = [2100, 850, 850, 1200, 1200, 1170, 1700];
     let cell = |text: &str, bold: bool, w: usize| {
-        let mut r = run(text).size(22);
+        let mut r = run(text).size(20);
         if bold {
             r = r.bold();
         }
@@ -212,9 +223,8 @@ pub fn mau05(f: &Mau05) -> Result<Vec<u8>, Error> {
             .map(|(c, w)| cell(c, true, w))
             .collect(),
     )];
-    let line = |n: String, r: &view::RowView, bold: bool| {
+    let line = |r: &view::RowView, bold: bool| {
         let texts = [
-            n,
             r.label.to_string(),
             r.count.to_string(),
             r.self_handled.to_string(),
@@ -231,18 +241,18 @@ pub fn mau05(f: &Mau05) -> Result<Vec<u8>, Error> {
                 .collect(),
         )
     };
-    for (i, r) in v.rows.iter().enumerate() {
-        rows.push(line((i + 1).to_string(), r, false));
+    for r in &v.rows {
+        rows.push(line(r, false));
     }
-    rows.push(line(String::new(), &v.totals, true));
+    rows.push(line(&v.totals, true));
     d.push_table(Table::new(rows).set_grid(widths.to_vec()));
-    d.section("2. Danh sách tổ chức trong nước đã hỗ trợ xử lý sự cố");
+    d.section("2. Danh sách các tổ chức hỗ trợ xử lý sự cố");
     d.list(&f.domestic_helpers);
-    d.section("3. Danh sách tổ chức nước ngoài đã hỗ trợ xử lý sự cố");
+    d.section("3. Danh sách các tổ chức nước ngoài hỗ trợ xử lý sự cố");
     d.list(&f.foreign_helpers);
-    d.section("4. Đề xuất, kiến nghị");
+    d.section("4. Đề xuất kiến nghị:");
     d.push(para(text_runs(&or_blank(&f.proposals), BODY)));
-    d.finish(&f.header)
+    d.finish(&f.header, Form::Mau05, &[])
 }
 
 fn run(text: &str) -> Run {
@@ -290,10 +300,11 @@ fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
 /// A document under construction: the body between header and footer.
 struct Doc {
     docx: Docx,
+    form: Form,
 }
 
 impl Doc {
-    fn start(h: &DocumentHeader) -> Self {
+    fn start(h: &DocumentHeader, form: Form) -> Self {
         let docx = Docx::new()
             .page_size(11906, 16838)
             .page_margin(
@@ -311,13 +322,13 @@ impl Doc {
                     .east_asia(FONT),
             )
             .default_size(BODY);
-        let mut d = Self { docx };
+        let mut d = Self { docx, form };
         d.header(h);
         d
     }
 
-    fn new(h: &DocumentHeader, form_title: &str) -> Self {
-        let mut d = Self::start(h);
+    fn new(h: &DocumentHeader, form: Form, form_title: &str) -> Self {
+        let mut d = Self::start(h, form);
         d.title(form_title, h);
         d
     }
@@ -332,8 +343,25 @@ impl Doc {
         self.docx = docx.add_table(t);
     }
 
+    /// The annex's box (bordered, top right): "Mẫu số 0x" and the circular.
+    fn form_mark(&mut self, hv: &HeaderView) {
+        let w = 5600;
+        let ps = vec![
+            para(vec![run(hv.form_number).bold().size(22)]).align(AlignmentType::Center),
+            para(vec![run(hv.issued_with).italic().size(20)]).align(AlignmentType::Center),
+        ];
+        let table = Table::new(vec![TableRow::new(vec![cell(ps, w)])])
+            .set_grid(vec![w])
+            .width(w, WidthType::Dxa)
+            .align(docx_rs::TableAlignmentType::Right);
+        self.push_table(table);
+        // Two tables in a row would be merged into one by Word and LibreOffice.
+        self.push(Paragraph::new().size(8));
+    }
+
     fn header(&mut self, h: &DocumentHeader) {
-        let hv = HeaderView::new(h);
+        let hv = HeaderView::new(h, self.form);
+        self.form_mark(&hv);
         let centred = |runs: Vec<Run>| para(runs).align(AlignmentType::Center);
         let left = vec![
             centred(text_runs(hv.owning_body, SMALL)),
@@ -349,7 +377,7 @@ impl Doc {
                 r
             }),
         ];
-        let right = vec![
+        let mut right = vec![
             centred(vec![
                 run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").size(SMALL).bold(),
             ]),
@@ -358,8 +386,10 @@ impl Doc {
                     .bold()
                     .underline("single"),
             ]),
-            centred(vec![run(&hv.place_date).italic()]),
         ];
+        if self.form != Form::Mau05 {
+            right.push(centred(vec![run(&hv.place_date).italic()]));
+        }
         let table = Table::without_borders(vec![TableRow::new(vec![
             cell(left, 3700),
             cell(right, TEXT_WIDTH - 3700),
@@ -401,6 +431,28 @@ impl Doc {
         let mut runs = vec![run(&format!("▪ {label} "))];
         runs.extend(text_runs(&or_blank(value), BODY));
         self.push(para(runs));
+    }
+
+    /// Two fields on one line, as the annex prints "Điện thoại (*) ……… Email (*)".
+    fn pair(&mut self, (l1, v1): (&str, &str), (l2, v2): (&str, &str)) {
+        let mut runs = vec![run(&format!("▪ {l1} "))];
+        runs.extend(text_runs(&or_blank(v1), BODY));
+        runs.push(run(&format!("      {l2} ")));
+        runs.extend(text_runs(&or_blank(v2), BODY));
+        self.push(para(runs));
+    }
+
+    /// The label on its own line, the value under it.
+    fn field_below(&mut self, label: &str, value: &str) {
+        self.plain(&format!("▪ {label}"));
+        self.push(para(text_runs(&or_blank(value), BODY)));
+    }
+
+    /// Mẫu 03 and 04's reporter block.
+    fn reporter(&mut self, r: &Reporter) {
+        self.field("Tên tổ chức/cá nhân báo cáo sự cố (*)", &r.name);
+        self.field("Địa chỉ: (*)", &r.address);
+        self.pair(("Điện thoại (*)", &r.phone), ("Email (*)", &r.email));
     }
 
     fn options(&mut self, items: &[(bool, &str)]) {
@@ -452,7 +504,15 @@ impl Doc {
             ),
             ("Cơ quan chủ quản:", or_blank(&s.owner)),
             ("Tên hệ thống bị sự cố", or_blank(&s.system_name)),
-            ("Phân loại cấp độ của hệ thống thông tin (nếu có)", level),
+            (
+                // Mẫu 04 writes it with a comma, as printed here.
+                if with_providers {
+                    "Phân loại cấp độ của hệ thống thông tin (nếu có)"
+                } else {
+                    "Phân loại cấp độ của hệ thống thông tin, (nếu có)"
+                },
+                level,
+            ),
         ];
         if with_providers {
             rows.push((
@@ -491,37 +551,38 @@ impl Doc {
         self.push_table(Table::new(vec![row]).set_grid(vec![q; 4]));
     }
 
-    fn finish(mut self, h: &DocumentHeader) -> Result<Vec<u8>, Error> {
-        let hv = HeaderView::new(h);
+    /// "Nơi nhận" and the signature block (the annex's wording, then the signer's capacity and
+    /// name; Mẫu 05 prints its place and date line here), then the annex's notes if any.
+    fn finish(mut self, h: &DocumentHeader, form: Form, notes: &[&str]) -> Result<Vec<u8>, Error> {
+        let hv = HeaderView::new(h, form);
         let mut left = vec![para(vec![run("Nơi nhận:").bold().italic().size(SMALL)])];
         for r in hv.recipients {
             let mut runs = vec![Run::new().size(22).add_text("- ")];
             runs.extend(text_runs(r, 22));
             left.push(para(runs));
         }
-        let signer_title = if hv.signer_title.trim().is_empty() {
-            "CÁ NHÂN/NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT"
-        } else {
-            hv.signer_title
-        };
-        let mut right = vec![
-            para(
-                text_runs(signer_title, BODY)
+        let centred = |runs: Vec<Run>| para(runs).align(AlignmentType::Center);
+        let mut right = Vec::new();
+        if form == Form::Mau05 {
+            right.push(centred(vec![run(&hv.place_date).italic()]));
+        }
+        right.push(centred(vec![run(hv.signatory).bold()]));
+        right.push(centred(vec![run(hv.sign_note).italic()]));
+        if !hv.signer_title.trim().is_empty() {
+            right.push(centred(
+                text_runs(hv.signer_title, BODY)
                     .into_iter()
                     .map(Run::bold)
                     .collect(),
-            )
-            .align(AlignmentType::Center),
-        ];
-        right.push(para(vec![run("(Ký tên, đóng dấu)").italic()]).align(AlignmentType::Center));
+            ));
+        }
         right.push(
-            para(
+            centred(
                 text_runs(hv.signer_name, BODY)
                     .into_iter()
                     .map(Run::bold)
                     .collect(),
             )
-            .align(AlignmentType::Center)
             .line_spacing(LineSpacing::new().before(1400)),
         );
         let half = TEXT_WIDTH / 2;
@@ -533,6 +594,9 @@ impl Doc {
             ])])
             .set_grid(vec![half, half]),
         );
+        for line in notes {
+            self.push(para(vec![run(line).italic().size(22)]));
+        }
         let mut out = Cursor::new(Vec::new());
         self.docx
             .build()

@@ -429,13 +429,13 @@ pub struct TypeCounts {
     pub incident_type: IncidentType,
     /// Số lượng
     pub count: u32,
-    /// Tự xử lý
+    /// Số sự cố tự xử lý
     pub self_handled: u32,
-    /// Có sự hỗ trợ của tổ chức trong nước
+    /// Số sự cố có sự hỗ trợ xử lý từ các tổ chức khác (domestic organisations)
     pub domestic_help: u32,
-    /// Có sự hỗ trợ của tổ chức nước ngoài
+    /// Số sự cố có hỗ trợ xử lý từ tổ chức nước ngoài
     pub foreign_help: u32,
-    /// Yêu cầu hỗ trợ của cơ quan điều phối quốc gia
+    /// Số sự cố đề nghị VNCERT (the national coordinator) hỗ trợ xử lý
     pub coordinator_help: u32,
     /// Thiệt hại ước tính, in đồng
     pub estimated_damage_vnd: Option<u64>,
@@ -511,11 +511,11 @@ pub struct Mau05 {
     pub member_code: String,
     /// Rows by incident type; a type left out is printed with zeros.
     pub rows: Vec<TypeCounts>,
-    /// Danh sách tổ chức trong nước đã hỗ trợ
+    /// 2. Danh sách các tổ chức hỗ trợ xử lý sự cố (domestic)
     pub domestic_helpers: Vec<String>,
-    /// Danh sách tổ chức nước ngoài đã hỗ trợ
+    /// 3. Danh sách các tổ chức nước ngoài hỗ trợ xử lý sự cố
     pub foreign_helpers: Vec<String>,
-    /// Đề xuất, kiến nghị
+    /// 4. Đề xuất kiến nghị
     pub proposals: String,
 }
 
@@ -553,7 +553,7 @@ impl Mau05 {
             .collect()
     }
 
-    /// The "Tổng cộng" row.
+    /// The "Tổng số" row.
     pub fn totals(&self) -> TypeCounts {
         let rows = self.full_rows();
         let damage: Option<u64> = rows

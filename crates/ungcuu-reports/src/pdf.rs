@@ -10,7 +10,7 @@ use typst_layout::PagedDocument;
 
 use crate::Error;
 use crate::model::{Mau03, Mau04, Mau05};
-use crate::view::{HeaderView, Mau03View, Mau04View, Mau05View};
+use crate::view::{Form, HeaderView, Mau03View, Mau04View, Mau05View};
 
 const COMMON: &str = include_str!("../templates/common.typ");
 const MAU03: &str = include_str!("../templates/mau03.typ");
@@ -66,7 +66,7 @@ impl PdfRenderer {
         self.render(
             "mau03.typ",
             &Input {
-                header: HeaderView::new(&form.header),
+                header: HeaderView::new(&form.header, Form::Mau03),
                 form,
                 view: Mau03View::new(form),
             },
@@ -77,7 +77,7 @@ impl PdfRenderer {
         self.render(
             "mau04.typ",
             &Input {
-                header: HeaderView::new(&form.header),
+                header: HeaderView::new(&form.header, Form::Mau04),
                 form,
                 view: Mau04View::new(form),
             },
@@ -88,7 +88,7 @@ impl PdfRenderer {
         self.render(
             "mau05.typ",
             &Input {
-                header: HeaderView::new(&form.header),
+                header: HeaderView::new(&form.header, Form::Mau05),
                 form,
                 view: Mau05View::new(form),
             },

@@ -26,8 +26,52 @@ pub(crate) fn reported(d: Option<DateTimeVn>) -> String {
     d.map_or_else(|| "…/…/……/…/…".to_string(), |d| d.slashed())
 }
 
+/// Which form of the annex (Phụ lục I of TT 20/2017) a document follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    Mau03,
+    Mau04,
+    Mau05,
+}
+
+/// The line under "Mẫu số 0x" in the annex's box, the same for the three forms. The annex prints
+/// "TT-BTTT" (and, on Mẫu 04, blanks for the number and date); the circular's symbol is
+/// "20/2017/TT-BTTTT" of 12/9/2017, as the annex's own heading writes it.
+pub(crate) const ISSUED_WITH: &str = "Ban hành kèm theo Thông tư số 20/2017/TT-BTTTT ngày 12/9/2017 của Bộ Thông tin và Truyền thông";
+
+impl Form {
+    /// "Mẫu số 03".
+    pub fn number(self) -> &'static str {
+        match self {
+            Self::Mau03 => "Mẫu số 03",
+            Self::Mau04 => "Mẫu số 04",
+            Self::Mau05 => "Mẫu số 05",
+        }
+    }
+
+    /// The signature block's heading, word for word from the annex.
+    pub fn signatory(self) -> &'static str {
+        match self {
+            Self::Mau03 | Self::Mau04 => "CÁ NHÂN/NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT",
+            Self::Mau05 => "NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT",
+        }
+    }
+
+    /// The line under it.
+    pub fn sign_note(self) -> &'static str {
+        match self {
+            Self::Mau03 | Self::Mau04 => "(Ký tên, đóng dấu)",
+            Self::Mau05 => "(Đóng dấu hoặc sử dụng chữ ký số)",
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub(crate) struct HeaderView<'a> {
+    pub form_number: &'static str,
+    pub issued_with: &'static str,
+    pub signatory: &'static str,
+    pub sign_note: &'static str,
     pub owning_body: &'a str,
     pub issuing_org: &'a str,
     pub number: &'a str,
@@ -39,8 +83,12 @@ pub(crate) struct HeaderView<'a> {
 }
 
 impl<'a> HeaderView<'a> {
-    pub fn new(h: &'a DocumentHeader) -> Self {
+    pub fn new(h: &'a DocumentHeader, form: Form) -> Self {
         Self {
+            form_number: form.number(),
+            issued_with: ISSUED_WITH,
+            signatory: form.signatory(),
+            sign_note: form.sign_note(),
             owning_body: &h.owning_body,
             issuing_org: &h.issuing_org,
             number: &h.number,
@@ -53,8 +101,17 @@ impl<'a> HeaderView<'a> {
     }
 }
 
+/// Mẫu 03's notes under the signature. The annex opens the quote round [TBSC] with two single
+/// quotes (‘‘) and writes "www.vncert.gov vn"; both are set right here.
+pub(crate) const MAU03_NOTES: [&str; 3] = [
+    "Chú thích: 1. Phần (*) là những thông tin bắt buộc. Các phần còn lại có thể loại bỏ nếu không có thông tin.",
+    "2. Sử dụng tiêu đề (subject) bắt đầu bằng “[TBSC]” khi gửi thông báo qua email",
+    "3. Tham khảo thêm tại website của VNCERT (www.vncert.gov.vn)",
+];
+
 #[derive(Serialize)]
 pub(crate) struct Mau03View {
+    pub notes: [&'static str; 3],
     pub detected_date: String,
     pub detected_time: String,
     pub reported_at: String,
@@ -64,6 +121,7 @@ impl Mau03View {
     pub fn new(f: &Mau03) -> Self {
         let (detected_date, detected_time) = detected(f.detected_at);
         Self {
+            notes: MAU03_NOTES,
             detected_date,
             detected_time,
             reported_at: reported(f.reported_at),
@@ -119,6 +177,7 @@ impl RowView {
 
 #[derive(Serialize)]
 pub(crate) struct Mau05View {
+    pub columns: [&'static str; 7],
     pub title: String,
     pub period: String,
     pub rows: Vec<RowView>,
@@ -132,6 +191,7 @@ impl Mau05View {
             PeriodKind::Annual => "01 NĂM",
         };
         Self {
+            columns: MAU05_COLUMNS,
             title: format!("BÁO CÁO TỔNG HỢP {span} VỀ HOẠT ĐỘNG TIẾP NHẬN VÀ XỬ LÝ SỰ CỐ"),
             period: f.period.words(),
             rows: f
@@ -139,19 +199,20 @@ impl Mau05View {
                 .iter()
                 .map(|r| RowView::new(r.incident_type.label(), r))
                 .collect(),
-            totals: RowView::new("Tổng cộng", &f.totals()),
+            totals: RowView::new("Tổng số", &f.totals()),
         }
     }
 }
 
-/// Column headings of Mẫu 05's table 1.
-pub(crate) const MAU05_COLUMNS: [&str; 8] = [
-    "TT",
+/// Column headings of Mẫu 05's table 1, as the annex words them, but for two deliberate changes:
+/// the annex's "đề nghị VNCERT hỗ trợ lý" lacks "xử" (the column counts incidents VNCERT was
+/// asked to help handle, legal.md §2.2), and the damage column names its unit.
+pub(crate) const MAU05_COLUMNS: [&str; 7] = [
     "Loại sự cố/tấn công mạng",
     "Số lượng",
-    "Tự xử lý",
-    "Có sự hỗ trợ của tổ chức trong nước",
-    "Có sự hỗ trợ của tổ chức nước ngoài",
-    "Yêu cầu hỗ trợ của cơ quan điều phối quốc gia",
+    "Số sự cố tự xử lý",
+    "Số sự cố có sự hỗ trợ xử lý từ các tổ chức khác",
+    "Số sự cố có hỗ trợ xử lý từ tổ chức nước ngoài",
+    "Số sự cố đề nghị VNCERT hỗ trợ xử lý",
     "Thiệt hại ước tính (đồng)",
 ];
