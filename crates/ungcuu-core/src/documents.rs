@@ -718,7 +718,7 @@ pub async fn create(core: &Core, actor: &Actor, new: NewDocument) -> Result<Docu
                 period,
                 organisation_name: org.name.clone(),
                 address: opt(&profile.address),
-                member_code: String::new(),
+                member_code: opt(&profile.member_code),
                 rows: type_counts(&incidents),
                 domestic_helpers: Vec::new(),
                 foreign_helpers: Vec::new(),

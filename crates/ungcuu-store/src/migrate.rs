@@ -89,6 +89,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "notices",
         sql: include_str!("../migrations/sqlite/0014_notices.sql"),
     },
+    Migration {
+        version: 16,
+        name: "network_members",
+        sql: include_str!("../migrations/sqlite/0016_network_members.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -162,6 +167,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 14,
         name: "notices",
         sql: include_str!("../migrations/postgres/0014_notices.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "network_members",
+        sql: include_str!("../migrations/postgres/0016_network_members.sql"),
     },
 ];
 

@@ -5,6 +5,7 @@ mod audit;
 mod clocks;
 mod constituency;
 mod coordination;
+mod document_settings;
 mod documents;
 mod evidence;
 mod home;
@@ -38,6 +39,7 @@ pub fn router() -> Router<State> {
         .merge(network::router())
         .merge(settings::router())
         .merge(severity::router())
+        .merge(document_settings::router())
         .merge(systems::router())
         .merge(orgs::router())
         .merge(users::router())

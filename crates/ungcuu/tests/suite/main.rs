@@ -15,6 +15,7 @@ mod clocks;
 mod constituency;
 mod coordination;
 mod documents;
+mod documents_network;
 mod evidence;
 mod evidence_stream;
 mod incidents;
