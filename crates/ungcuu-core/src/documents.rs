@@ -802,7 +802,7 @@ pub async fn create(core: &Core, actor: &Actor, new: NewDocument) -> Result<Docu
                 period,
                 organisation_name: org.name.clone(),
                 address: opt(&profile.address),
-                member_code: String::new(),
+                member_code: opt(&profile.member_code),
                 rows: summary.rows,
                 domestic_helpers: summary.domestic_helpers,
                 foreign_helpers: summary.foreign_helpers,

@@ -85,7 +85,12 @@ pub struct ProfileInput {
     pub response_capability: String,
     /// Staff counts.
     pub staffing: Staffing,
+    /// Mã thành viên mạng lưới (empty: not a member of the national response network).
+    pub member_code: String,
 }
+
+/// The longest network member code accepted ("ĐT-0087" and the like are far shorter).
+pub const MEMBER_CODE_MAX: usize = 40;
 
 fn opt_text(errs: &mut Errors, field: &str, v: &str, max: usize) -> Option<String> {
     let v = ungcuu_domain::text::nfc(v);
@@ -98,6 +103,15 @@ fn opt_text(errs: &mut Errors, field: &str, v: &str, max: usize) -> Option<Strin
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
+        errs.add(field, "err.control_chars");
+    }
+    Some(v)
+}
+
+/// A one-line optional text: as [`opt_text`], and no line breaks or tabs.
+fn opt_line(errs: &mut Errors, field: &str, v: &str, max: usize) -> Option<String> {
+    let v = opt_text(errs, field, v, max)?;
+    if v.contains(['\n', '\r', '\t']) {
         errs.add(field, "err.control_chars");
     }
     Some(v)
@@ -189,6 +203,7 @@ pub async fn update_profile(
             4000,
         ),
         staffing: serde_json::to_string(&input.staffing).unwrap_or_else(|_| "{}".into()),
+        member_code: opt_line(&mut e, "member_code", &input.member_code, MEMBER_CODE_MAX),
     };
     e.into_result().map_err(CoreError::Invalid)?;
     let t = now();

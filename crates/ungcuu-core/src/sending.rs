@@ -1,6 +1,8 @@
-//! Sending an issued document to the recipients the law names (legal spec §2.1): Mẫu 03 to the
+//! Sending an issued document by e-mail to the recipients the law names (legal spec §2.1): Mẫu 03 to the
 //! system owner, the province's coordinator and the national coordinator; Mẫu 04 to the system
 //! owner, the coordinator and the national coordinator; Mẫu 05 to the national coordinator.
+//! Mẫu 03 and 04 also go to the responsible network members the sender chooses (row D1: "any
+//! responsible network member"): organisations whose profile carries a network member code.
 //! Each recipient gets one e-mail through the outbox, subject starting with `[TBSC]`, with the
 //! frozen PDF and DOCX attached; the national coordinator also gets a machine-readable JSON
 //! bundle and its detached Ed25519 signature (`.json`, `.json.sig`) made with the
@@ -43,6 +45,9 @@ pub enum Party {
     Coordinator,
     /// The national coordinator (CQĐPQG, VNCERT/CC).
     National,
+    /// A responsible member of the national response network (thành viên mạng lưới ứng cứu sự
+    /// cố có liên quan), chosen by the sender for Mẫu 03 and 04.
+    NetworkMember,
 }
 
 impl Party {
@@ -52,6 +57,7 @@ impl Party {
             Party::Owner => "owner",
             Party::Coordinator => "coordinator",
             Party::National => "national",
+            Party::NetworkMember => "network_member",
         }
     }
 
@@ -60,6 +66,7 @@ impl Party {
             "owner" => Some(Party::Owner),
             "coordinator" => Some(Party::Coordinator),
             "national" => Some(Party::National),
+            "network_member" => Some(Party::NetworkMember),
             _ => None,
         }
     }
@@ -69,10 +76,12 @@ impl Party {
             Party::Owner => "document.err.no_address_owner",
             Party::Coordinator => "document.err.no_address_coordinator",
             Party::National => "document.err.no_address_national",
+            Party::NetworkMember => "document.err.no_address_member",
         }
     }
 
-    /// The recipients the law names for a form.
+    /// The recipients the law names for a form (network members are chosen one by one, so
+    /// they are not among them).
     pub fn for_form(form: Form) -> &'static [Party] {
         match form {
             Form::Mau03 | Form::Mau04 => &[Party::Owner, Party::Coordinator, Party::National],
@@ -86,10 +95,92 @@ impl Party {
 pub struct Sent {
     /// To whom.
     pub party: Party,
+    /// The network member organisation, for [`Party::NetworkMember`].
+    pub org_id: Option<Uuid>,
     /// The address.
     pub to: String,
     /// The outbox message.
     pub mail_id: Uuid,
+}
+
+/// One recipient of a sending.
+#[derive(Debug, Clone)]
+struct Recipient {
+    party: Party,
+    org_id: Option<Uuid>,
+    to: String,
+}
+
+/// A member of the national response network, as the send form offers it.
+#[derive(Debug, Clone)]
+pub struct NetworkMember {
+    /// The organisation.
+    pub org_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Mã thành viên mạng lưới.
+    pub code: String,
+    /// Its address for documents (intake e-mail, else e-mail), when it has one.
+    pub address: Option<String>,
+}
+
+/// The kinds of organisation every sender may choose as a network member although they are
+/// outside its part of the tree: the province's response bodies, named on every document anyway.
+const ALWAYS_OFFERED: &[OrgKind] = &[OrgKind::Coordinator, OrgKind::Csirt, OrgKind::National];
+
+/// The members of the national response network (organisations whose profile carries a member
+/// code) that `actor` may send to, by name: those it may read, and the province's response
+/// bodies (coordinator, response team) and national bodies. Other organisations stay hidden, as
+/// everywhere else.
+pub async fn network_members(core: &Core, actor: &Actor) -> Result<Vec<NetworkMember>> {
+    let readable: Vec<Uuid> = crate::orgs::all_readable(core, actor)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let mut c = core.db.conn().await?;
+    let mut out = Vec::new();
+    for (org_id, p) in network::network_members(&mut c).await? {
+        let Some(o) = orgs::get(&mut c, org_id).await? else {
+            continue;
+        };
+        if !readable.contains(&o.id) && !ALWAYS_OFFERED.contains(&o.kind) {
+            continue;
+        }
+        out.push(NetworkMember {
+            org_id,
+            name: o.name,
+            code: p.member_code.clone().unwrap_or_default(),
+            address: profile_address(&p),
+        });
+    }
+    out.sort_by(|a, b| {
+        ungcuu_domain::text::fold(&a.name)
+            .cmp(&ungcuu_domain::text::fold(&b.name))
+            .then(a.org_id.cmp(&b.org_id))
+    });
+    Ok(out)
+}
+
+/// The member organisations already involved in an incident (granted access to it), which the
+/// send form ticks by default.
+pub async fn involved_members(core: &Core, incident: Uuid) -> Result<Vec<Uuid>> {
+    let mut c = core.db.conn().await?;
+    let members: Vec<Uuid> = network::network_members(&mut c)
+        .await?
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
+    Ok(
+        ungcuu_store::grants::for_object(&mut c, "incident", incident)
+            .await?
+            .into_iter()
+            .filter_map(|g| match g.grantee {
+                ungcuu_store::grants::Grantee::Org(o) if members.contains(&o) => Some(o),
+                _ => None,
+            })
+            .collect(),
+    )
 }
 
 /// The installation's signing seed, created on first use (racing replicas agree on one).
@@ -170,10 +261,13 @@ async fn address(c: &mut Connection, party: Party, d: &Document) -> Result<Optio
             .await?
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
+        // Each member has its own address, found in `prepare`.
+        Party::NetworkMember => None,
     })
 }
 
-fn titles(form: Form) -> (&'static str, &'static str) {
+/// The Vietnamese and English titles of a form, for subjects and timeline lines.
+pub(crate) fn titles(form: Form) -> (&'static str, &'static str) {
     match form {
         Form::Mau03 => ("Báo cáo ban đầu sự cố", "Initial incident report"),
         Form::Mau04 => ("Báo cáo kết thúc ứng phó sự cố", "Final incident report"),
@@ -184,12 +278,22 @@ fn titles(form: Form) -> (&'static str, &'static str) {
     }
 }
 
+/// The prefix of a chosen network member in a stored send request's party list.
+const MEMBER_PREFIX: &str = "network_member:";
+
 /// Sends an issued document by e-mail to `parties` (empty: the recipients the law names for
-/// its form). Every recipient must have an address, or nothing is sent and each one missing is
-/// named. Handlers of the incident (or the coordinator, for Mẫu 05) may send.
-pub async fn send(core: &Core, actor: &Actor, id: Uuid, parties: &[String]) -> Result<SendOutcome> {
-    let (v, form, to) = prepare(core, actor, id, parties).await?;
-    let national = to.iter().any(|(p, _)| *p == Party::National);
+/// its form) and to the network member organisations `members` (Mẫu 03 and 04 only). Every
+/// recipient must have an address, or nothing is sent and each one missing is named. Handlers
+/// of the incident (or the coordinator, for Mẫu 05) may send.
+pub async fn send(
+    core: &Core,
+    actor: &Actor,
+    id: Uuid,
+    parties: &[String],
+    members: &[Uuid],
+) -> Result<SendOutcome> {
+    let (v, form, to) = prepare(core, actor, id, parties, members).await?;
+    let national = to.iter().any(|r| r.party == Party::National);
     if national && approval_required(core).await? {
         let t = now();
         let req = store::SendRequest {
@@ -197,7 +301,10 @@ pub async fn send(core: &Core, actor: &Actor, id: Uuid, parties: &[String]) -> R
             document_id: id,
             parties: to
                 .iter()
-                .map(|(p, _)| p.as_str())
+                .map(|r| match r.org_id {
+                    Some(o) => format!("{MEMBER_PREFIX}{o}"),
+                    None => r.party.as_str().to_string(),
+                })
                 .collect::<Vec<_>>()
                 .join(","),
             requested_by: actor.user_id(),
@@ -245,8 +352,17 @@ pub async fn approve(core: &Core, actor: &Actor, id: Uuid) -> Result<Vec<Sent>> 
         )
         .await);
     }
-    let parties: Vec<String> = req.parties.split(',').map(str::to_string).collect();
-    let (v, form, to) = prepare(core, actor, id, &parties).await?;
+    let mut parties = Vec::new();
+    let mut members = Vec::new();
+    for p in req.parties.split(',') {
+        match p.strip_prefix(MEMBER_PREFIX) {
+            Some(o) => members.push(
+                Uuid::parse_str(o).map_err(|_| CoreError::Internal("stored member id".into()))?,
+            ),
+            None => parties.push(p.to_string()),
+        }
+    }
+    let (v, form, to) = prepare(core, actor, id, &parties, &members).await?;
     queue(core, actor, &v, form, &to, Some(req.id)).await
 }
 
@@ -268,7 +384,7 @@ pub enum SendOutcome {
     AwaitingApproval(Uuid),
 }
 
-type Recipients = Vec<(Party, String)>;
+type Recipients = Vec<Recipient>;
 
 /// Checks the document may be sent by `actor` and finds every recipient's address (all or
 /// nothing: each one missing is named).
@@ -277,6 +393,7 @@ async fn prepare(
     actor: &Actor,
     id: Uuid,
     parties: &[String],
+    members: &[Uuid],
 ) -> Result<(crate::documents::DocumentView, Form, Recipients)> {
     let v = crate::documents::get(core, actor, id).await?;
     crate::documents::require_write(core, actor, &v.document).await?;
@@ -293,17 +410,61 @@ async fn prepare(
             None => return Err(CoreError::field("parties", "document.err.party")),
         }
     }
+    if chosen.contains(&Party::NetworkMember) && members.is_empty() {
+        return Err(CoreError::field("members", "err.required"));
+    }
     if chosen.is_empty() {
         chosen = Party::for_form(form).to_vec();
     }
-    let mut to = Vec::new();
+    if !members.is_empty() && !chosen.contains(&Party::NetworkMember) {
+        chosen.push(Party::NetworkMember);
+    }
+    if form == Form::Mau05 && chosen.contains(&Party::NetworkMember) {
+        return Err(CoreError::field("members", "document.err.members_form"));
+    }
+    let mut to: Recipients = Vec::new();
     let mut missing = Vec::new();
     {
         let mut c = core.db.conn().await?;
-        for &p in &chosen {
+        for &p in chosen.iter().filter(|p| **p != Party::NetworkMember) {
             match address(&mut c, p, d).await? {
-                Some(a) if a.parse::<lettre::message::Mailbox>().is_ok() => to.push((p, a)),
+                Some(a) if a.parse::<lettre::message::Mailbox>().is_ok() => to.push(Recipient {
+                    party: p,
+                    org_id: None,
+                    to: a,
+                }),
                 _ => missing.push(FieldError::new("parties", p.no_address())),
+            }
+        }
+    }
+    if !members.is_empty() {
+        let offered = network_members(core, actor).await?;
+        let mut seen = Vec::new();
+        for &m in members {
+            if seen.contains(&m) {
+                continue;
+            }
+            seen.push(m);
+            // Not a member, or one the actor may not see: the same answer, naming only the id.
+            let Some(member) = offered.iter().find(|o| o.org_id == m) else {
+                missing.push(FieldError::about(
+                    "members",
+                    "document.err.not_member",
+                    m.to_string(),
+                ));
+                continue;
+            };
+            match &member.address {
+                Some(a) if a.parse::<lettre::message::Mailbox>().is_ok() => to.push(Recipient {
+                    party: Party::NetworkMember,
+                    org_id: Some(m),
+                    to: a.clone(),
+                }),
+                _ => missing.push(FieldError::about(
+                    "members",
+                    Party::NetworkMember.no_address(),
+                    member.name.clone(),
+                )),
             }
         }
     }
@@ -343,7 +504,7 @@ async fn queue(
             sha256: docx_sha.clone(),
         },
     ];
-    let signed = if to.iter().any(|(p, _)| *p == Party::National) {
+    let signed = if to.iter().any(|r| r.party == Party::National) {
         let seed = {
             let mut c = core.db.conn().await?;
             seed(&mut c).await?
@@ -401,29 +562,30 @@ async fn queue(
         return Err(CoreError::field("status", "document.err.no_request"));
     }
     let mut sent = Vec::new();
-    for (party, addr) in to {
+    for r in to {
         let mut list = files.clone();
-        if *party == Party::National
+        if r.party == Party::National
             && let Some(extra) = &signed
         {
             list.extend(extra.iter().cloned());
         }
         let m = OutgoingMail {
-            to: addr.clone(),
+            to: r.to.clone(),
             subject: subject.clone(),
             text: text.clone(),
             html: Some(html.clone()),
         };
         let mail_id = mail::enqueue_with(&mut tx, &m, &list).await?;
         sent.push(Sent {
-            party: *party,
-            to: addr.clone(),
+            party: r.party,
+            org_id: r.org_id,
+            to: r.to.clone(),
             mail_id,
         });
     }
     let recipients = to
         .iter()
-        .map(|(_, a)| a.as_str())
+        .map(|r| r.to.as_str())
         .collect::<Vec<_>>()
         .join(", ");
     // The clock this sending stops.
@@ -470,7 +632,7 @@ async fn queue(
         json!({
             "form": d.form,
             "number": number,
-            "to": to.iter().map(|(p, a)| json!({"party": p.as_str(), "address": a})).collect::<Vec<_>>(),
+            "to": to.iter().map(|r| json!({"party": r.party.as_str(), "org_id": r.org_id, "address": r.to})).collect::<Vec<_>>(),
             "mails": sent.iter().map(|s| s.mail_id.to_string()).collect::<Vec<_>>(),
             "signed_bundle": signed.as_ref().map(|s| s[0].sha256.clone()),
             "stops_clock": clock.map(|k| k.as_str()),
@@ -479,143 +641,4 @@ async fn queue(
     audit::append(&mut tx, &ev, t).await?;
     commit(tx).await?;
     Ok(sent)
-}
-
-/// A sending by letter or fax, recorded by hand with its scan.
-#[derive(Debug, Clone, Default)]
-pub struct HandSending {
-    /// `letter` or `fax`.
-    pub channel: String,
-    /// To whom, as written on the letter.
-    pub recipients: String,
-    /// Letter number, fax receipt, …
-    pub note: String,
-}
-
-/// What recording a sending by hand did.
-#[derive(Debug, Clone)]
-pub struct HandRecorded {
-    /// SHA-256 of the scan kept in the blob store.
-    pub scan_sha256: String,
-    /// The clock it stopped, if any.
-    pub stops_clock: Option<ClockKind>,
-}
-
-/// Records that an issued document went by letter or fax, keeping the scan (its SHA-256 in the
-/// audit event and the report record); stops the incident's clock like an e-mail sending.
-pub async fn record_by_hand(
-    core: &Core,
-    actor: &Actor,
-    id: Uuid,
-    h: HandSending,
-    scan: &[u8],
-) -> Result<HandRecorded> {
-    let v = crate::documents::get(core, actor, id).await?;
-    crate::documents::require_write(core, actor, &v.document).await?;
-    let d = &v.document;
-    if !d.is_issued() {
-        return Err(CoreError::field("status", "document.err.not_issued"));
-    }
-    let mut errs = Vec::new();
-    let channel = match h.channel.trim() {
-        "letter" => Some(Channel::Letter),
-        "fax" => Some(Channel::Fax),
-        _ => {
-            errs.push(FieldError::new("channel", "clock.err.channel"));
-            None
-        }
-    };
-    let recipients = h.recipients.trim().to_string();
-    if recipients.is_empty() {
-        errs.push(FieldError::new("recipients", "err.required"));
-    } else if recipients.chars().count() > 1000 {
-        errs.push(FieldError::new("recipients", "err.too_long"));
-    }
-    if h.note.chars().count() > 10_000 {
-        errs.push(FieldError::new("note", "err.too_long"));
-    }
-    if scan.is_empty() {
-        errs.push(FieldError::new("scan", "err.required"));
-    }
-    let (Some(channel), true) = (channel, errs.is_empty()) else {
-        return Err(CoreError::Invalid(errs));
-    };
-    let form = Form::parse(&d.form).ok_or(CoreError::NotFound)?;
-    let sha = crate::evidence::put_blob(&core.config.data_dir, scan).await?;
-    let incident = match d.incident_id {
-        Some(i) => {
-            let mut c = core.db.conn().await?;
-            istore::get(&mut c, i).await?
-        }
-        None => None,
-    };
-    let clock = match (form, &incident) {
-        (Form::Mau03, Some(_)) => Some(ClockKind::Notification),
-        (Form::Mau04, Some(i)) if i.response_completed_at.is_some() => Some(ClockKind::FinalReport),
-        _ => None,
-    };
-    let number = d.number.clone().unwrap_or_default();
-    let (title_vi, title_en) = titles(form);
-    let t = now();
-    let mut tx = core.db.begin().await?;
-    if let Some(i) = &incident {
-        if let Some(kind) = clock {
-            let mut note = format!("{title_vi} số {number}; bản chụp SHA-256 {sha}");
-            if !h.note.trim().is_empty() {
-                note.push_str(&format!("; {}", h.note.trim()));
-            }
-            cstore::insert(
-                &mut tx,
-                &ReportRecord {
-                    id: Uuid::now_v7(),
-                    incident_id: i.id,
-                    kind,
-                    sent_at: t,
-                    channel,
-                    recipients: recipients.clone(),
-                    note: Some(note),
-                    recorded_by: actor.user_id(),
-                    created_at: t,
-                },
-            )
-            .await?;
-        }
-        let line = format!(
-            "Đã gửi {title_vi} số {number} ({}) tới {recipients} / {title_en} no. {number} sent ({}) to {recipients}",
-            if channel == Channel::Fax {
-                "fax"
-            } else {
-                "công văn"
-            },
-            channel.as_str(),
-        );
-        istore::insert_event(
-            &mut tx,
-            &crate::incidents::event(actor, i.id, EventKind::Manual, Some(line), t, t),
-        )
-        .await?;
-        istore::touch(&mut tx, i.id, t).await?;
-    }
-    store::mark_sent(&mut tx, d.id, t).await?;
-    let ev = actor.event(
-        "document.sent_by_hand",
-        OBJECT,
-        Some(id.to_string()),
-        Some(d.org_id),
-        json!({
-            "form": d.form,
-            "number": number,
-            "channel": channel.as_str(),
-            "recipients": recipients,
-            "scan_sha256": sha,
-            "scan_size": scan.len(),
-            "stops_clock": clock.map(|k| k.as_str()),
-        }),
-    );
-    audit::append(&mut tx, &ev, t).await?;
-    commit(tx).await?;
-    Ok(HandRecorded {
-        scan_sha256: sha,
-        stops_clock: clock,
-    })
 }

@@ -9,6 +9,10 @@ pub struct FieldError {
     pub field: String,
     /// A translation key such as `err.required`.
     pub code: &'static str,
+    /// What the message is about when the field holds several things (the name of the one
+    /// organisation refused among those chosen), shown after the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 impl FieldError {
@@ -17,6 +21,15 @@ impl FieldError {
         Self {
             field: field.to_string(),
             code,
+            subject: None,
+        }
+    }
+
+    /// Builds an error for `field` about one of the things it holds, named by `subject`.
+    pub fn about(field: &str, code: &'static str, subject: impl Into<String>) -> Self {
+        Self {
+            subject: Some(subject.into()),
+            ..Self::new(field, code)
         }
     }
 }

@@ -451,3 +451,102 @@ pub async fn approve_send_request(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// A sending by letter or fax recorded by hand, with its scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandSending {
+    /// Id.
+    pub id: Uuid,
+    /// The document sent.
+    pub document_id: Uuid,
+    /// `letter` or `fax`.
+    pub channel: String,
+    /// To whom, as written on the letter.
+    pub recipients: String,
+    /// Letter number, fax receipt, …
+    pub note: Option<String>,
+    /// SHA-256 of the scan in the blob store.
+    pub scan_sha256: String,
+    /// The media type recognised from the scan's bytes.
+    pub scan_media_type: String,
+    /// Size of the scan in bytes.
+    pub scan_size: i64,
+    /// Who recorded it.
+    pub recorded_by: Option<Uuid>,
+    /// When.
+    pub created_at: OffsetDateTime,
+}
+
+const HAND_COLS: &str = "id, document_id, channel, recipients, note, scan_sha256, scan_media_type, scan_size, recorded_by, created_at";
+
+fn hand_from_row(r: &AnyRow) -> Result<HandSending> {
+    Ok(HandSending {
+        id: r.uuid("id")?,
+        document_id: r.uuid("document_id")?,
+        channel: r.text("channel")?,
+        recipients: r.text("recipients")?,
+        note: r.opt_text("note")?,
+        scan_sha256: r.text("scan_sha256")?,
+        scan_media_type: r.text("scan_media_type")?,
+        scan_size: r.int("scan_size")?,
+        recorded_by: r.opt_uuid("recorded_by")?,
+        created_at: r.time("created_at")?,
+    })
+}
+
+/// Stores a sending recorded by hand.
+pub async fn insert_hand_sending(c: &mut AnyConnection, h: &HandSending) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO document_hand_sendings (id, document_id, channel, recipients, note, scan_sha256,
+         scan_media_type, scan_size, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(h.id.to_string())
+    .bind(h.document_id.to_string())
+    .bind(h.channel.clone())
+    .bind(h.recipients.clone())
+    .bind(h.note.clone())
+    .bind(h.scan_sha256.clone())
+    .bind(h.scan_media_type.clone())
+    .bind(h.scan_size)
+    .bind(h.recorded_by.map(|u| u.to_string()))
+    .bind(ts(h.created_at))
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The sendings by hand of a document, oldest first.
+pub async fn hand_sendings(c: &mut AnyConnection, doc: Uuid) -> Result<Vec<HandSending>> {
+    let mut q = Sql::new("SELECT ");
+    q.push(HAND_COLS)
+        .push(" FROM document_hand_sendings WHERE document_id = ")
+        .bind(doc)
+        .push(" ORDER BY created_at, id");
+    q.query()
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(hand_from_row)
+        .collect()
+}
+
+/// One sending by hand of a document (none when it belongs to another document).
+pub async fn hand_sending(
+    c: &mut AnyConnection,
+    doc: Uuid,
+    id: Uuid,
+) -> Result<Option<HandSending>> {
+    let mut q = Sql::new("SELECT ");
+    q.push(HAND_COLS)
+        .push(" FROM document_hand_sendings WHERE document_id = ")
+        .bind(doc)
+        .push(" AND id = ")
+        .bind(id);
+    q.query()
+        .fetch_optional(c)
+        .await?
+        .as_ref()
+        .map(hand_from_row)
+        .transpose()
+}

@@ -94,6 +94,11 @@ pub const MIGRATIONS_SQLITE: &[Migration] = &[
         name: "outcomes",
         sql: include_str!("../migrations/sqlite/0015_outcomes.sql"),
     },
+    Migration {
+        version: 16,
+        name: "network_members",
+        sql: include_str!("../migrations/sqlite/0016_network_members.sql"),
+    },
 ];
 
 /// PostgreSQL migrations.
@@ -172,6 +177,11 @@ pub const MIGRATIONS_POSTGRES: &[Migration] = &[
         version: 15,
         name: "outcomes",
         sql: include_str!("../migrations/postgres/0015_outcomes.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "network_members",
+        sql: include_str!("../migrations/postgres/0016_network_members.sql"),
     },
 ];
 

@@ -42,9 +42,13 @@ pub struct Profile {
     pub response_capability: Option<String>,
     /// Staffing counts, JSON (see ungcuu-core's `network::Staffing`).
     pub staffing: String,
+    /// Mã thành viên mạng lưới: set when the organisation is a member of the national response
+    /// network (printed on its Mẫu 05; makes it a possible recipient of Mẫu 03 and 04).
+    #[serde(default)]
+    pub member_code: Option<String>,
 }
 
-const PROFILE_COLS: &str = "owning_body, address, phone, fax, email, website, leader_name, leader_title, intake_address, intake_phone, intake_mobile, intake_fax, intake_email, response_capability, staffing";
+const PROFILE_COLS: &str = "owning_body, address, phone, fax, email, website, leader_name, leader_title, intake_address, intake_phone, intake_mobile, intake_fax, intake_email, response_capability, staffing, member_code";
 
 fn profile_from_row(r: &AnyRow) -> Result<Profile> {
     Ok(Profile {
@@ -63,6 +67,7 @@ fn profile_from_row(r: &AnyRow) -> Result<Profile> {
         intake_email: r.opt_text("intake_email")?,
         response_capability: r.opt_text("response_capability")?,
         staffing: r.text("staffing")?,
+        member_code: r.opt_text("member_code")?,
     })
 }
 
@@ -94,8 +99,8 @@ pub async fn put_profile(
         .await?;
     sqlx::query(
         "INSERT INTO org_profiles (organization_id, owning_body, address, phone, fax, email, website, leader_name, leader_title,
-         intake_address, intake_phone, intake_mobile, intake_fax, intake_email, response_capability, staffing, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+         intake_address, intake_phone, intake_mobile, intake_fax, intake_email, response_capability, staffing, updated_by, updated_at, member_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
     .bind(org.to_string())
     .bind(p.owning_body.clone())
@@ -115,9 +120,25 @@ pub async fn put_profile(
     .bind(p.staffing.clone())
     .bind(by.map(|u| u.to_string()))
     .bind(ts(at))
+    .bind(p.member_code.clone())
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// The members of the national response network: every organisation whose profile carries a
+/// member code, with the code and the profile, ordered by organisation id.
+pub async fn network_members(c: &mut AnyConnection) -> Result<Vec<(Uuid, Profile)>> {
+    let mut q = Sql::new("SELECT organization_id, ");
+    q.push(PROFILE_COLS).push(
+        " FROM org_profiles WHERE member_code IS NOT NULL AND member_code <> '' ORDER BY organization_id",
+    );
+    q.query()
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| Ok((r.uuid("organization_id")?, profile_from_row(r)?)))
+        .collect()
 }
 
 /// A focal point (đầu mối) of an organisation, current or past.

@@ -79,7 +79,13 @@ pub fn field_errors(
     errs: &[ungcuu_domain::validate::FieldError],
 ) -> Vec<(String, String)> {
     errs.iter()
-        .map(|e| (e.field.clone(), ctx.t(e.code).to_string()))
+        .map(|e| {
+            let message = match &e.subject {
+                Some(s) => format!("{}: {s}", ctx.t(e.code)),
+                None => ctx.t(e.code).to_string(),
+            };
+            (e.field.clone(), message)
+        })
         .collect()
 }
 

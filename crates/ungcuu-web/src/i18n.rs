@@ -3732,6 +3732,80 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Phê duyệt và gửi",
         "Approve and send",
     ),
+    (
+        "document.members",
+        "Thành viên mạng lưới ứng cứu sự cố có liên quan",
+        "Responsible members of the response network",
+    ),
+    (
+        "document.members_help",
+        "Văn bản được gửi đồng thời tới các thành viên mạng lưới được chọn (cùng tệp PDF và DOCX), ngoài các nơi nhận theo quy định.",
+        "The document also goes, at the same time and with the same PDF and DOCX, to the members ticked here, besides the recipients the law names.",
+    ),
+    (
+        "document.member_no_address",
+        "chưa có địa chỉ thư điện tử",
+        "no e-mail address yet",
+    ),
+    (
+        "document.err.no_address_member",
+        "Chưa gửi được: thành viên mạng lưới chưa có địa chỉ thư điện tử trong hồ sơ tổ chức",
+        "Not sent: this network member has no e-mail address in its organisation profile",
+    ),
+    (
+        "document.err.not_member",
+        "Chưa gửi được: tổ chức này không phải là thành viên mạng lưới ứng cứu sự cố mà bạn được chọn",
+        "Not sent: this organisation is not a network member you may choose",
+    ),
+    (
+        "document.err.members_form",
+        "Mẫu 05 chỉ gửi cơ quan điều phối quốc gia, không gửi thành viên mạng lưới.",
+        "Mẫu 05 goes to the national coordinator only, not to network members.",
+    ),
+    (
+        "document.hand_sendings",
+        "Đã gửi bằng công văn, fax",
+        "Sent by letter or fax",
+    ),
+    ("document.hand_channel", "Hình thức", "Channel"),
+    ("document.hand_recipients", "Nơi nhận", "Recipients"),
+    ("document.hand_when", "Thời điểm ghi nhận", "Recorded at"),
+    ("document.scan", "Bản chụp", "Scan"),
+    (
+        "document.download_scan",
+        "Tải bản chụp",
+        "Download the scan",
+    ),
+    (
+        "profile.member_code",
+        "Mã thành viên mạng lưới ứng cứu sự cố (nếu có)",
+        "Response network member code (if any)",
+    ),
+    (
+        "docsettings.title",
+        "Cài đặt văn bản báo cáo",
+        "Document settings",
+    ),
+    (
+        "docsettings.help",
+        "Địa danh in trước ngày tháng của văn bản, địa chỉ nhận báo cáo của cơ quan điều phối quốc gia và việc phê duyệt trước khi gửi tới cơ quan này.",
+        "The place printed before the date of a document, the national coordinator's reporting address, and approval before anything is sent to it.",
+    ),
+    (
+        "docsettings.place",
+        "Địa danh (ví dụ: Đồng Tháp)",
+        "Place (e.g. Đồng Tháp)",
+    ),
+    (
+        "docsettings.national_email",
+        "Thư điện tử nhận báo cáo của cơ quan điều phối quốc gia (VNCERT/CC)",
+        "National coordinator's (VNCERT/CC's) reporting e-mail address",
+    ),
+    (
+        "docsettings.national_approval",
+        "Cần người thứ hai phê duyệt trước khi gửi tới cơ quan điều phối quốc gia",
+        "A second person approves before anything is sent to the national coordinator",
+    ),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {

@@ -1,5 +1,6 @@
 //! API of the legal documents (Mẫu 03, 04, 05): list, create a draft from the data, read, edit
-//! a draft, issue, make a new version, download the PDF or DOCX.
+//! a draft, issue, make a new version, download the PDF or DOCX, send by e-mail (also to
+//! chosen network members), record a sending by letter or fax and download its scan.
 
 use super::extract::{ApiJson, Caller, Paging, path_id};
 use super::{Problem, ok};
@@ -32,7 +33,11 @@ use uuid::Uuid;
         download_pdf,
         download_docx,
         send_document,
-        approve_send
+        approve_send,
+        record_by_hand,
+        list_hand_sendings,
+        download_scan,
+        list_network_members
     ),
     components(schemas(
         DocumentOut,
@@ -40,7 +45,10 @@ use uuid::Uuid;
         DocumentEdit,
         DocumentSend,
         SentOut,
-        SendOut
+        SendOut,
+        HandRecordedOut,
+        HandSendingOut,
+        NetworkMemberOut
     ))
 )]
 pub struct DocumentsDoc;
@@ -64,8 +72,15 @@ pub(crate) fn router() -> Router<State> {
         .route("/api/v1/documents/{id}/send/approve", post(approve_send))
         .route(
             "/api/v1/documents/{id}/sendings",
-            post(record_by_hand).layer(axum::extract::DefaultBodyLimit::max(SCAN_LIMIT)),
+            get(list_hand_sendings)
+                .post(record_by_hand)
+                .layer(axum::extract::DefaultBodyLimit::max(SCAN_LIMIT)),
         )
+        .route(
+            "/api/v1/documents/{id}/sendings/{sending}/scan",
+            get(download_scan),
+        )
+        .route("/api/v1/network-members", get(list_network_members))
 }
 
 /// A document.
@@ -350,17 +365,26 @@ pub(crate) async fn download_docx(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentSend {
-    /// Any of `owner`, `coordinator`, `national`; empty or absent: the recipients the law names
-    /// for the form (Mẫu 03 and 04: all three; Mẫu 05: `national`).
+    /// Any of `owner`, `coordinator`, `national`, `network_member`; empty or absent: the
+    /// recipients the law names for the form (Mẫu 03 and 04: the first three; Mẫu 05:
+    /// `national`). `network_member` needs `members`.
     #[serde(default)]
     pub parties: Vec<String>,
+    /// Mẫu 03 and 04: the responsible network member organisations to send to as well (ids
+    /// from `GET /api/v1/network-members`). Each must be a member (a member code in its
+    /// profile) with an address (intake e-mail or e-mail); otherwise each one refused is named
+    /// under `members` and nothing is sent.
+    #[serde(default)]
+    pub members: Vec<Uuid>,
 }
 
 /// One e-mail queued.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SentOut {
-    /// `owner`, `coordinator` or `national`.
+    /// `owner`, `coordinator`, `national` or `network_member`.
     pub party: String,
+    /// The member organisation, for `network_member`.
+    pub org_id: Option<Uuid>,
     pub to: String,
     /// The outbox message (delivery is retried by the job worker).
     pub mail_id: Uuid,
@@ -381,7 +405,7 @@ pub(crate) async fn send_document(
         Ok(i) => i,
         Err(r) => return r,
     };
-    match ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &b.parties).await {
+    match ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &b.parties, &b.members).await {
         Ok(SendOutcome::Queued(sent)) => ok(StatusCode::ACCEPTED, SendOut::queued(sent)),
         Ok(SendOutcome::AwaitingApproval(r)) => ok(
             StatusCode::ACCEPTED,
@@ -411,6 +435,7 @@ impl SendOut {
                 .into_iter()
                 .map(|s| SentOut {
                     party: s.party.as_str().into(),
+                    org_id: s.org_id,
                     to: s.to,
                     mail_id: s.mail_id,
                 })
@@ -455,6 +480,11 @@ pub(crate) struct HandQuery {
 /// A sending by letter or fax recorded.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HandRecordedOut {
+    /// The sending (its scan: `GET …/sendings/{id}/scan`).
+    pub id: Uuid,
+    /// The media type recognised from the scan's bytes (`application/pdf`, `image/png`,
+    /// `image/jpeg`, `image/gif`, `image/tiff`, else `application/octet-stream`).
+    pub scan_media_type: String,
     /// SHA-256 of the scan kept.
     pub scan_sha256: String,
     /// `notification`, `final_report` or null.
@@ -475,18 +505,122 @@ pub(crate) async fn record_by_hand(
         Ok(i) => i,
         Err(r) => return r,
     };
-    let h = ungcuu_core::sending::HandSending {
+    let h = ungcuu_core::letters::HandSending {
         channel: q.channel,
         recipients: q.recipients,
         note: q.note,
     };
-    match ungcuu_core::sending::record_by_hand(&st.core, &ctx.actor(), id, h, &body).await {
+    match ungcuu_core::letters::record_by_hand(&st.core, &ctx.actor(), id, h, &body).await {
         Ok(r) => ok(
             StatusCode::CREATED,
             HandRecordedOut {
+                id: r.id,
+                scan_media_type: r.media_type.into(),
                 scan_sha256: r.scan_sha256,
                 stops_clock: r.stops_clock.map(|k| k.as_str().to_string()),
             },
+        ),
+        Err(e) => core_problem(&ctx, e),
+    }
+}
+
+/// A sending by letter or fax of a document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HandSendingOut {
+    pub id: Uuid,
+    /// `letter` or `fax`.
+    pub channel: String,
+    /// To whom, as written on the letter.
+    pub recipients: String,
+    pub note: Option<String>,
+    pub scan_sha256: String,
+    pub scan_media_type: String,
+    pub scan_size: i64,
+    pub created_at: String,
+    /// Where the scan is downloaded.
+    pub scan_url: String,
+}
+
+/// The sendings of a document by letter or fax, oldest first (whoever reads the document).
+#[utoipa::path(get, path = "/api/v1/documents/{id}/sendings", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<HandSendingOut>), (status = 404, body = Problem)))]
+pub(crate) async fn list_hand_sendings(
+    axum::extract::State(st): axum::extract::State<State>,
+    Caller(ctx): Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match id_of(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match ungcuu_core::letters::hand_sendings(&st.core, &ctx.actor(), id).await {
+        Ok(list) => ok(
+            StatusCode::OK,
+            list.into_iter()
+                .map(|h| HandSendingOut {
+                    scan_url: format!("/api/v1/documents/{id}/sendings/{}/scan", h.id),
+                    id: h.id,
+                    channel: h.channel,
+                    recipients: h.recipients,
+                    note: h.note,
+                    scan_sha256: h.scan_sha256,
+                    scan_media_type: h.scan_media_type,
+                    scan_size: h.scan_size,
+                    created_at: rfc3339(h.created_at),
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Err(e) => core_problem(&ctx, e),
+    }
+}
+
+/// The scan of a sending by letter or fax, byte for byte, always as an attachment with a file
+/// name built by the server (`nosniff`, sandboxed). Whoever reads the document may download it;
+/// anyone else gets 404.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/sendings/{sending}/scan", params(("id" = Uuid, Path), ("sending" = Uuid, Path)), responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+pub(crate) async fn download_scan(
+    axum::extract::State(st): axum::extract::State<State>,
+    Caller(ctx): Caller,
+    Path((id, sending)): Path<(String, String)>,
+) -> Response {
+    let (id, sending) = match (id_of(&ctx, &id), id_of(&ctx, &sending)) {
+        (Ok(i), Ok(s)) => (i, s),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match ungcuu_core::letters::scan(&st.core, &ctx.actor(), id, sending).await {
+        Ok(r) => file_response(r),
+        Err(e) => core_problem(&ctx, e),
+    }
+}
+
+/// A member of the national response network (an organisation with a member code).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NetworkMemberOut {
+    pub org_id: Uuid,
+    pub name: String,
+    /// Mã thành viên mạng lưới.
+    pub code: String,
+    /// False when it has no address yet (a sending to it would be refused).
+    pub has_address: bool,
+}
+
+/// The members of the national response network that Mẫu 03 and 04 may also be sent to by the
+/// caller: those of its part of the tree, and the province's response bodies and national bodies.
+#[utoipa::path(get, path = "/api/v1/network-members", responses((status = 200, body = Vec<NetworkMemberOut>)))]
+pub(crate) async fn list_network_members(
+    axum::extract::State(st): axum::extract::State<State>,
+    Caller(ctx): Caller,
+) -> Response {
+    match ungcuu_core::sending::network_members(&st.core, &ctx.actor()).await {
+        Ok(list) => ok(
+            StatusCode::OK,
+            list.into_iter()
+                .map(|m| NetworkMemberOut {
+                    org_id: m.org_id,
+                    name: m.name,
+                    code: m.code,
+                    has_address: m.address.is_some(),
+                })
+                .collect::<Vec<_>>(),
         ),
         Err(e) => core_problem(&ctx, e),
     }

@@ -5,6 +5,7 @@ pub(crate) mod clocks;
 pub(crate) mod constituency;
 pub(crate) mod coordination;
 mod docs;
+pub(crate) mod document_settings;
 pub(crate) mod documents;
 pub mod dto;
 pub(crate) mod evidence;
@@ -109,6 +110,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(tasks::TasksDoc::openapi());
     doc.merge(coordination::CoordinationDoc::openapi());
     doc.merge(documents::DocumentsDoc::openapi());
+    doc.merge(document_settings::DocumentSettingsDoc::openapi());
     doc
 }
 
@@ -222,6 +224,7 @@ fn api_routes() -> Router<State> {
         .merge(tasks::router())
         .merge(coordination::router())
         .merge(documents::router())
+        .merge(document_settings::router())
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/docs", get(docs::page))
         .route("/healthz", get(healthz))

@@ -94,6 +94,9 @@ pub struct ProfileBody {
     pub intake_email: Option<String>,
     pub response_capability: Option<String>,
     pub staffing: StaffingBody,
+    /// Mã thành viên mạng lưới: set when the organisation is a member of the national response
+    /// network (printed on its Mẫu 05; lets Mẫu 03 and 04 be sent to it); at most 40 characters.
+    pub member_code: Option<String>,
 }
 
 /// A focal point, current (`valid_to` null) or past.
@@ -275,6 +278,7 @@ pub async fn get_profile(
                 intake_email: p.intake_email,
                 response_capability: p.response_capability,
                 staffing: s.into(),
+                member_code: p.member_code,
             },
         ),
         Err(e) => core_problem(&ctx, e),
@@ -313,6 +317,7 @@ pub async fn put_profile(
         intake_email: opt(b.intake_email),
         response_capability: opt(b.response_capability),
         staffing,
+        member_code: opt(b.member_code),
     };
     match network::update_profile(&st.core, &ctx.actor(), oid, input).await {
         Ok(_) => get_profile(axum::extract::State(st), c.clone(), Path(id)).await,

@@ -1,13 +1,13 @@
 //! Pages of the legal documents: the "Báo cáo / Reports" section of the incident page (its
 //! documents, drafting Mẫu 03 and 04), the documents list with drafting a Mẫu 05, and the
-//! document page (the form's data, editing a draft, issuing, a new version, sending, the
-//! PDF and DOCX).
+//! document page (the form's data, editing a draft, issuing, a new version, sending (also to
+//! chosen network members), the PDF and DOCX, the scans of sendings by letter or fax).
 
 use super::document_form;
 use super::render;
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
-use crate::forms::{CsrfForm, page_id};
+use crate::forms::{CsrfForm, field_errors, page_id};
 use askama::Template;
 use axum::Router;
 use axum::extract::Path;
@@ -32,6 +32,7 @@ pub(super) fn router() -> Router<State> {
         .route("/documents/{id}/send/approve", post(approve_send))
         .route("/documents/{id}/pdf", get(pdf))
         .route("/documents/{id}/docx", get(docx))
+        .route("/documents/{id}/sendings/{sending}/scan", get(scan))
 }
 
 /// One document in a list.
@@ -145,12 +146,6 @@ async fn list(
     list_page(&st, &ctx, Vec::new()).await
 }
 
-fn field_errors(ctx: &Ctx, e: &[ungcuu_domain::validate::FieldError]) -> Vec<(String, String)> {
-    e.iter()
-        .map(|f| (f.field.clone(), ctx.t(f.code).to_string()))
-        .collect()
-}
-
 #[derive(Debug, Deserialize)]
 struct Mau05Form {
     org_id: String,
@@ -233,6 +228,11 @@ struct DocumentPage<'a> {
     /// The form, one input per field (disabled when it may not be edited).
     sections: Vec<document_form::SectionView>,
     errors: Vec<(String, String)>,
+    /// Network members the send form offers (Mẫu 03 and 04): (org id, name, code, ticked,
+    /// has an address).
+    members: Vec<(Uuid, String, String, bool, bool)>,
+    /// Sendings by letter or fax: (id, channel label, recipients, when, scan size).
+    hand: Vec<(Uuid, &'static str, String, String, i64)>,
 }
 
 /// The document page; `posted` are the strings a refused form sent, shown again as typed.
@@ -242,6 +242,18 @@ async fn page(
     id: Uuid,
     posted: Option<HashMap<String, String>>,
     errors: Vec<(String, String)>,
+) -> Response {
+    page_with(st, ctx, id, posted, errors, None).await
+}
+
+/// The document page; `ticked` keeps the network members chosen on a refused send form.
+async fn page_with(
+    st: &State,
+    ctx: &Ctx,
+    id: Uuid,
+    posted: Option<HashMap<String, String>>,
+    errors: Vec<(String, String)>,
+    ticked: Option<Vec<Uuid>>,
 ) -> Response {
     let v: DocumentView = match core_documents::get(&st.core, &ctx.actor(), id).await {
         Ok(v) => v,
@@ -261,6 +273,48 @@ async fn page(
         .date
         .map(|x| x.numeric())
         .unwrap_or_default();
+    let mut members = Vec::new();
+    if v.can_write && d.is_issued() && d.form != "mau05" {
+        let ticked = match (ticked, d.incident_id) {
+            (Some(t), _) => t,
+            (None, Some(i)) => ungcuu_core::sending::involved_members(&st.core, i)
+                .await
+                .unwrap_or_default(),
+            (None, None) => Vec::new(),
+        };
+        match ungcuu_core::sending::network_members(&st.core, &ctx.actor()).await {
+            Ok(list) => {
+                members = list
+                    .into_iter()
+                    .map(|m| {
+                        let on = ticked.contains(&m.org_id);
+                        (m.org_id, m.name, m.code, on, m.address.is_some())
+                    })
+                    .collect()
+            }
+            Err(e) => return crate::error::core_page(ctx, e),
+        }
+    }
+    let hand = match ungcuu_core::letters::hand_sendings(&st.core, &ctx.actor(), id).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|h| {
+                let channel = ctx.t(if h.channel == "fax" {
+                    "clock.channel.fax"
+                } else {
+                    "clock.channel.letter"
+                });
+                (
+                    h.id,
+                    channel,
+                    h.recipients,
+                    ctx.dt(&h.created_at),
+                    h.scan_size,
+                )
+            })
+            .collect(),
+        Err(e) => return crate::error::core_page(ctx, e),
+    };
     let mut r = render(
         ctx,
         DocumentPage {
@@ -275,6 +329,8 @@ async fn page(
             issued_on,
             sections,
             errors,
+            members,
+            hand,
         },
     );
     *r.status_mut() = status;
@@ -406,29 +462,35 @@ async fn send(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
     let id = match page_id(&ctx, &id) {
         Ok(i) => i,
         Err(r) => return r,
     };
-    match ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &[]).await {
+    // The ticked network members: checkboxes repeat the `member` field.
+    let mut members = Vec::new();
+    for (_, v) in form.iter().filter(|(k, _)| k == "member") {
+        match Uuid::parse_str(v.trim()) {
+            Ok(m) => members.push(m),
+            Err(_) => {
+                let e = vec![("members".to_string(), ctx.t("err.invalid").to_string())];
+                return page_with(&st, &ctx, id, None, e, Some(Vec::new())).await;
+            }
+        }
+    }
+    match ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &[], &members).await {
         Ok(ungcuu_core::sending::SendOutcome::AwaitingApproval(_)) => redirect_with_flash(
             &ctx,
             &format!("/documents/{id}"),
             "document.awaiting_approval",
         ),
-        r => {
-            after(
-                &st,
-                &ctx,
-                id,
-                r,
-                format!("/documents/{id}"),
-                "document.sent",
-            )
-            .await
+        Ok(_) => redirect_with_flash(&ctx, &format!("/documents/{id}"), "document.sent"),
+        Err(CoreError::Invalid(e)) => {
+            let e = field_errors(&ctx, &e);
+            page_with(&st, &ctx, id, None, e, Some(members)).await
         }
+        Err(e) => crate::error::core_page(&ctx, e),
     }
 }
 
@@ -462,6 +524,21 @@ async fn download(st: &State, ctx: &Ctx, id: &str, format: &str) -> Response {
     match core_documents::download(&st.core, &ctx.actor(), id, format).await {
         Ok(r) => crate::api::documents::file_response(r),
         Err(e) => crate::error::core_page(ctx, e),
+    }
+}
+
+async fn scan(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path((id, sending)): Path<(String, String)>,
+) -> Response {
+    let (id, sending) = match (page_id(&ctx, &id), page_id(&ctx, &sending)) {
+        (Ok(i), Ok(s)) => (i, s),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match ungcuu_core::letters::scan(&st.core, &ctx.actor(), id, sending).await {
+        Ok(r) => crate::api::documents::file_response(r),
+        Err(e) => crate::error::core_page(&ctx, e),
     }
 }
 

@@ -6,6 +6,7 @@ mod clocks;
 mod constituency;
 mod coordination;
 mod document_form;
+mod document_settings;
 mod documents;
 mod evidence;
 mod home;
@@ -39,6 +40,7 @@ pub fn router() -> Router<State> {
         .merge(network::router())
         .merge(settings::router())
         .merge(severity::router())
+        .merge(document_settings::router())
         .merge(systems::router())
         .merge(orgs::router())
         .merge(users::router())

@@ -200,6 +200,12 @@ impl ProfilePage<'_> {
                 self.v(&p.intake_email).into(),
                 "email",
             ),
+            (
+                "member_code",
+                "profile.member_code",
+                self.v(&p.member_code).into(),
+                "text",
+            ),
         ]
     }
 }
@@ -302,6 +308,7 @@ fn profile_input(pairs: &[(String, String)]) -> Result<ProfileInput, Vec<(String
         intake_email: get("intake_email"),
         response_capability: get("response_capability"),
         staffing,
+        member_code: get("member_code"),
     })
 }
 
@@ -324,6 +331,7 @@ fn as_profile(i: &ProfileInput) -> (Profile, Staffing) {
             intake_email: o(&i.intake_email),
             response_capability: o(&i.response_capability),
             staffing: String::new(),
+            member_code: o(&i.member_code),
         },
         i.staffing,
     )

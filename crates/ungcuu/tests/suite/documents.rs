@@ -151,7 +151,7 @@ pub fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn fields(problem: &Value) -> Vec<String> {
+pub fn fields(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
         .map(|a| {

@@ -17,6 +17,7 @@ mod constituency;
 mod coordination;
 mod documents;
 mod documents_form;
+mod documents_network;
 mod evidence;
 mod evidence_stream;
 mod incidents;

@@ -17,6 +17,8 @@ struct OfB {
     evidence: String,
     indicator: String,
     document: String,
+    /// A sending of `document` by letter, with its scan.
+    sending: String,
     draft: String,
     task: String,
     request: String,
@@ -59,6 +61,34 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
     let incident_b = i["id"].as_str().unwrap();
     let document = crate::documents::issued(app, &f.officer_b.2, "mau03", incident_b).await;
     let draft = crate::documents::draft(app, &f.officer_b.2, "mau03", incident_b).await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!(
+                "/api/v1/documents/{}/sendings?channel=letter&recipients=VNCERT",
+                document["id"].as_str().unwrap()
+            ),
+            &f.officer_b.2,
+        )
+        .body(b"%PDF-1.4 scan of B".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let sending = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // B is a member of the response network: its name stays out of A's list of members.
+    let (s, p) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/organizations/{}/profile", f.org_b),
+            &f.admin.2,
+            &json!({"member_code": "ĐT-0200", "intake_email": "sob@test.vn"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{p}");
     let (s, task) = app
         .send_json(
             Method::POST,
@@ -79,6 +109,7 @@ async fn objects_of_b(app: &TestApp, f: &Fixture) -> OfB {
     assert_eq!(s, 201, "{req}");
     OfB {
         document: document["id"].as_str().unwrap().to_string(),
+        sending,
         draft: draft["id"].as_str().unwrap().to_string(),
         task: task["id"].as_str().unwrap().to_string(),
         request: req["id"].as_str().unwrap().to_string(),
@@ -429,6 +460,32 @@ fn probes(f: &Fixture, b: &OfB) -> Vec<(Method, String, Option<Value>)> {
             Method::POST,
             format!("/api/v1/documents/{}/send/approve", b.document),
             None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/documents/{}/send", b.document),
+            Some(json!({"members": [f.org_b]})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/documents/{}/sendings", b.document),
+            None,
+        ),
+        (
+            Method::GET,
+            format!(
+                "/api/v1/documents/{}/sendings/{}/scan",
+                b.document, b.sending
+            ),
+            None,
+        ),
+        (Method::GET, "/api/v1/settings/documents".into(), None),
+        (
+            Method::PUT,
+            "/api/v1/settings/documents".into(),
+            Some(
+                json!({"place": "x", "national_coordinator_email": "x@y.vn", "national_approval": false}),
+            ),
         ),
         (
             Method::POST,
@@ -797,6 +854,25 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
         ),
         (
             Method::POST,
+            format!("/documents/{}/send", b.document),
+            vec![("member", f.org_b.to_string())],
+        ),
+        (
+            Method::GET,
+            format!("/documents/{}/sendings/{}/scan", b.document, b.sending),
+            vec![],
+        ),
+        (Method::GET, "/settings/documents".into(), vec![]),
+        (
+            Method::POST,
+            "/settings/documents".into(),
+            vec![
+                ("place", "x".into()),
+                ("national_coordinator_email", "x@y.vn".into()),
+            ],
+        ),
+        (
+            Method::POST,
             format!("/incidents/{}/documents", b.incident),
             vec![("form", "mau03".into())],
         ),
@@ -949,6 +1025,7 @@ async fn an_officer_of_a_reaches_nothing_of_b_through_any_endpoint() {
         "/api/v1/deadlines",
         "/api/v1/documents",
         "/api/v1/documents?form=mau03",
+        "/api/v1/network-members",
         "/api/v1/tasks/mine",
         "/api/v1/requests",
     ] {

@@ -200,8 +200,9 @@ async fn payloads_in_profiles_focal_points_and_the_team_stay_inert() {
     .await;
     for (i, p) in XSS_CORPUS.iter().enumerate() {
         let clipped: String = p.chars().take(190).collect();
+        let code: String = p.chars().take(40).collect();
         let (st, b) = app
-            .send_json(Method::PUT, &format!("/api/v1/organizations/{}/profile", f.org_a), &f.coordinator.2, &json!({"address": p, "leader_name": clipped, "response_capability": p, "owning_body": clipped}))
+            .send_json(Method::PUT, &format!("/api/v1/organizations/{}/profile", f.org_a), &f.coordinator.2, &json!({"address": p, "leader_name": clipped, "response_capability": p, "owning_body": clipped, "member_code": code}))
             .await;
         assert_eq!(st, 200, "{p}: {b}");
         let (st, b) = app
@@ -227,10 +228,54 @@ async fn payloads_in_profiles_focal_points_and_the_team_stay_inert() {
             assert_eq!(r.status, 200, "{page}");
             assert_inert(&r.body, p, &page);
         }
+        let r = s.get(&format!("/orgs/{}/profile", f.org_a)).await;
+        assert_inert(&r.body, &code, "member code on the profile");
         let o = WebSession::new(&app.url);
         o.login(&f.officer_a.0, PASSWORD).await;
         let r = o.get("/notifications").await;
         assert_inert(&r.body, p, "member notifications");
+    }
+}
+
+#[tokio::test]
+async fn payloads_in_the_document_place_and_network_member_codes_stay_inert() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let coordinator = WebSession::new(&app.url);
+    coordinator.login(&f.coordinator.0, PASSWORD).await;
+    let officer = WebSession::new(&app.url);
+    officer.login(&f.officer_a.0, PASSWORD).await;
+    let id = crate::documents::report(
+        &app,
+        &f.officer_a.2,
+        &crate::incidents::report_body(f.org_a, "Sự cố XSS văn bản"),
+    )
+    .await;
+    let doc = crate::documents::issued(&app, &f.officer_a.2, "mau03", &id).await;
+    let doc_page = format!("/documents/{}", doc["id"].as_str().unwrap());
+    for p in XSS_CORPUS {
+        let place: String = p.chars().take(100).collect();
+        let (st, b) = app
+            .send_json(Method::PUT, "/api/v1/settings/documents", &f.coordinator.2, &json!({"place": place, "national_coordinator_email": "vncert@test.vn", "national_approval": false}))
+            .await;
+        assert_eq!(st, 200, "{p}: {b}");
+        let r = coordinator.get("/settings/documents").await;
+        assert_eq!(r.status, 200);
+        assert_inert(&r.body, &place, "document settings");
+        let code: String = p.chars().take(40).collect();
+        let (st, b) = app
+            .send_json(
+                Method::PUT,
+                &format!("/api/v1/organizations/{}/profile", f.coordinator_org),
+                &f.admin.2,
+                &json!({"member_code": code}),
+            )
+            .await;
+        assert_eq!(st, 200, "{p}: {b}");
+        let r = officer.get(&doc_page).await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("name=\"member\""), "the member is offered");
+        assert_inert(&r.body, &code, "send form's network members");
     }
 }
 
