@@ -591,6 +591,20 @@ async fn authorise(core: &Core, actor: &Actor, d: &Document, write: bool) -> Res
     Ok(writable)
 }
 
+/// Every string of a submitted form trimmed and in NFC, as all text is stored (the page's form
+/// does it too; an API client may send decomposed tone marks).
+fn nfc_strings(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(ungcuu_domain::text::nfc(&s)),
+        Value::Array(a) => Value::Array(a.into_iter().map(nfc_strings).collect()),
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, nfc_strings(v))).collect())
+        }
+        other => other,
+    }
+}
+
 /// Refuses (audited) an actor who may read `d` but not write it.
 pub async fn require_write(core: &Core, actor: &Actor, d: &Document) -> Result<()> {
     authorise(core, actor, d, true).await.map(|_| ())
@@ -869,7 +883,7 @@ pub async fn edit(
         return Err(frozen());
     }
     let form = Form::parse(&d.form).ok_or(CoreError::NotFound)?;
-    let mut new = FormData::from_value(form, data)
+    let mut new = FormData::from_value(form, nfc_strings(data))
         .map_err(|_| CoreError::field("data", "document.err.data"))?;
     // The number and date belong to the register: they are written when it is issued.
     let h = new.header_mut();

@@ -868,6 +868,13 @@ pub async fn load_demo(core: &Core) -> Result<usize> {
             intake_phone: format!("0277 3{:06}", 852_000 + i * 11),
             response_capability: "Có cán bộ phụ trách an toàn thông tin; phối hợp với Sở Thông tin và Truyền thông khi xảy ra sự cố vượt khả năng.".into(),
             staffing: Staffing { training_it: 2 + (i % 4) as u32, training_infosec: (i % 3) as u32, degree_university: 2 + (i % 3) as u32, cert_domestic: (i % 2) as u32, group_protection: 1, ..Default::default() },
+            // The coordinator and the response team are members of the national network (a
+            // made-up code: real ones are given by VNCERT/CC).
+            member_code: if matches!(o.kind, OrgKind::Coordinator | OrgKind::Csirt) {
+                format!("DEMO-DT-{:03}", i + 1)
+            } else {
+                String::new()
+            },
             ..Default::default()
         };
         update_profile(core, &actor, o.id, profile).await?;

@@ -257,10 +257,20 @@ async fn address(c: &mut Connection, party: Party, d: &Document) -> Result<Optio
             }
             found
         }
-        Party::National => settings::get(c, NATIONAL_EMAIL_KEY)
+        Party::National => match settings::get(c, NATIONAL_EMAIL_KEY)
             .await?
             .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty()),
+            .filter(|s| !s.is_empty())
+        {
+            Some(a) => Some(a),
+            // Else the national coordinator's contact a coordinator set for requests (never its
+            // built-in default: a fresh installation must not mail VNCERT/CC on its own).
+            None => settings::get(c, crate::coordination::NATIONAL_KEY)
+                .await?
+                .and_then(|s| serde_json::from_str::<crate::coordination::NationalContact>(&s).ok())
+                .map(|n| n.email.trim().to_string())
+                .filter(|s| !s.is_empty()),
+        },
         // Each member has its own address, found in `prepare`.
         Party::NetworkMember => None,
     })

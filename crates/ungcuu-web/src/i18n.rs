@@ -3496,8 +3496,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "document.err.no_address_national",
-        "Chưa gửi được: chưa cấu hình địa chỉ thư điện tử của cơ quan điều phối quốc gia.",
-        "Not sent: the national coordinator's e-mail address is not configured.",
+        "Chưa gửi được: chưa cấu hình địa chỉ thư điện tử của cơ quan điều phối quốc gia (Cài đặt văn bản báo cáo).",
+        "Not sent: the national coordinator's e-mail address is not configured (document settings).",
     ),
     ("nav.documents", "Văn bản báo cáo", "Reports"),
     (

@@ -1163,3 +1163,70 @@ async fn a_letter_or_fax_is_recorded_by_hand_with_its_scan_and_stops_the_clock()
         .unwrap();
     assert_eq!(kept, scan);
 }
+
+#[tokio::test]
+async fn the_national_address_falls_back_to_the_contact_set_for_requests_never_its_default() {
+    let sink = ungcuu_testkit::smtp::SmtpSink::start().await;
+    let app = TestApp::with_smtp(&sink.url()).await;
+    let f = app.fixture().await;
+    let officer = &f.officer_a.2;
+    let id = report(&app, officer, &report_body(f.org_a, "Sự cố báo VNCERT")).await;
+    let d = draft(&app, officer, "mau03", &id).await;
+    let doc = d["id"].as_str().unwrap().to_string();
+    complete(&app, officer, &d).await;
+    assert_eq!(issue(&app, officer, &doc).await.0, 200);
+    let path = format!("/api/v1/documents/{doc}/send");
+    let body = json!({"parties": ["national"]});
+    let send = || app.send_json(Method::POST, &path, officer, &body);
+    // The built-in contact (VNCERT/CC's real address) is never used on its own.
+    let (s, p) = send().await;
+    assert_eq!(s, 422, "{p}");
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Cài đặt văn bản báo cáo")
+    );
+    let (s, b) = app
+        .send_json(
+            Method::PUT,
+            "/api/v1/settings/national-contact",
+            &f.coordinator.2,
+            &json!({"name": "VNCERT/CC", "email": "ir@vncert.test.vn", "phone": ""}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, sent) = send().await;
+    assert_eq!(s, 202, "{sent}");
+    assert_eq!(sent["sent"][0]["to"], "ir@vncert.test.vn", "{sent}");
+    ungcuu_core::jobs::drain(&app.core, "test").await.unwrap();
+    let got = sink.wait_for(1, std::time::Duration::from_secs(20)).await;
+    assert!(
+        got.iter().any(|m| m.to[0] == "ir@vncert.test.vn"
+            && ungcuu_testkit::mail_subject(&m.data_str()).starts_with("[TBSC]")),
+        "no [TBSC] mail to the contact's address"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_sent_with_decomposed_tone_marks_is_stored_in_nfc() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let officer = &f.officer_a.2;
+    let id = report(&app, officer, &report_body(f.org_a, "Sự cố NFC")).await;
+    let d = draft(&app, officer, "mau03", &id).await;
+    let doc = d["id"].as_str().unwrap();
+    let mut data = d["data"].clone();
+    // "Đồng Tháp" with the tone marks as combining characters, and spaces around it.
+    data["header"]["place"] = json!("  \u{110}o\u{302}\u{300}ng Tha\u{301}p ");
+    let (s, e) = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/documents/{doc}"),
+            officer,
+            &json!({ "data": data }),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    assert_eq!(e["data"]["header"]["place"], "Đồng Tháp");
+}
