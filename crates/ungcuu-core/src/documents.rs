@@ -537,6 +537,47 @@ fn month_start(y: u16, m: u8) -> Option<OffsetDateTime> {
     Some(PrimitiveDateTime::new(d, Time::MIDNIGHT).assume_offset(VIETNAM))
 }
 
+/// Every incident of the province discovered in the months `from..=to` (year, month).
+async fn incidents_in(core: &Core, from: (u16, u8), to: (u16, u8)) -> Result<Vec<Incident>> {
+    let start = month_start(from.0, from.1);
+    let end = if to.1 == 12 {
+        month_start(to.0 + 1, 1)
+    } else {
+        month_start(to.0, to.1 + 1)
+    };
+    let mut c = core.db.conn().await?;
+    let f = IncidentFilter {
+        from: start,
+        until: end,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = istore::list(&mut c, &f, after, 200).await?;
+        out.extend(page.items);
+        match page.next.and_then(|n| Uuid::parse_str(&n).ok()) {
+            Some(n) => after = Some(n),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// What the incidents of a Mẫu 05's period sum to now (none for other forms): the page of a
+/// draft shows how many were counted without a recorded outcome, so they can be completed
+/// before issuing.
+pub async fn period_summary(core: &Core, v: &DocumentView) -> Result<Option<Summary>> {
+    let FormData::Mau05(f) = &v.data else {
+        return Ok(None);
+    };
+    let p = f.period;
+    if !p.is_valid() {
+        return Ok(None);
+    }
+    let incidents = incidents_in(core, (p.from_year, p.from_month), (p.to_year, p.to_month)).await?;
+    Ok(Some(summarise(&incidents)))
+}
+
 async fn load(core: &Core, id: Uuid) -> Result<Document> {
     let mut c = core.db.conn().await?;
     store::get(&mut c, id).await?.ok_or(CoreError::NotFound)
@@ -774,31 +815,7 @@ pub async fn create(core: &Core, actor: &Actor, new: NewDocument) -> Result<Docu
                     return Err(CoreError::field("period_from", "document.err.overlap"));
                 }
             }
-            let start = month_start(from.0, from.1);
-            let end = if to.1 == 12 {
-                month_start(to.0 + 1, 1)
-            } else {
-                month_start(to.0, to.1 + 1)
-            };
-            let incidents = {
-                let mut c = core.db.conn().await?;
-                let f = IncidentFilter {
-                    from: start,
-                    until: end,
-                    ..Default::default()
-                };
-                let mut out = Vec::new();
-                let mut after = None;
-                loop {
-                    let page = istore::list(&mut c, &f, after, 200).await?;
-                    out.extend(page.items);
-                    match page.next.and_then(|n| Uuid::parse_str(&n).ok()) {
-                        Some(n) => after = Some(n),
-                        None => break,
-                    }
-                }
-                out
-            };
+            let incidents = incidents_in(core, from, to).await?;
             let profile = {
                 let mut c = core.db.conn().await?;
                 network::profile(&mut c, org.id).await?.unwrap_or_default()

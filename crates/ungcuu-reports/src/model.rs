@@ -476,7 +476,7 @@ pub struct Period {
 }
 
 impl Period {
-    fn is_valid(&self) -> bool {
+    pub fn is_valid(&self) -> bool {
         (1..=12).contains(&self.from_month)
             && (1..=12).contains(&self.to_month)
             && self.from_year >= 1900
