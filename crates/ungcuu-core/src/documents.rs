@@ -574,7 +574,8 @@ pub async fn period_summary(core: &Core, v: &DocumentView) -> Result<Option<Summ
     if !p.is_valid() {
         return Ok(None);
     }
-    let incidents = incidents_in(core, (p.from_year, p.from_month), (p.to_year, p.to_month)).await?;
+    let incidents =
+        incidents_in(core, (p.from_year, p.from_month), (p.to_year, p.to_month)).await?;
     Ok(Some(summarise(&incidents)))
 }
 

@@ -200,6 +200,16 @@ pub async fn public_key(core: &Core) -> Result<String> {
     Ok(ungcuu_reports::sign::public_key_hex(&seed(&mut c).await?))
 }
 
+/// Checks a received bundle: `bytes` (the `.json` file) against its detached signature (hex,
+/// the `.json.sig` file) with the sender's public key (hex). The reason when it fails.
+pub fn verify_bundle(
+    public_key: &str,
+    bytes: &[u8],
+    signature: &str,
+) -> std::result::Result<(), String> {
+    ungcuu_reports::sign::verify_detached(public_key, bytes, signature).map_err(|e| e.to_string())
+}
+
 /// The machine-readable bundle of an issued document: the canonical JSON bytes that are
 /// signed (`{"kind": …, "report": …}` with sorted keys, no spaces) and the detached signature
 /// over exactly those bytes, hex.

@@ -116,20 +116,28 @@ pub fn sign<T: Serialize>(
 
 /// Checks a bundle's signature against the key it names.
 pub fn verify(bundle: &SignedBundle) -> Result<(), SignError> {
-    let key: [u8; 32] = hex::decode(&bundle.public_key)
+    verify_detached(
+        &bundle.public_key,
+        &signed_bytes(&bundle.kind, &bundle.report),
+        &bundle.signature,
+    )
+}
+
+/// Checks a detached signature (hex) over exactly `bytes` with a public key (hex): what a
+/// recipient does with the `.json` file of a sent report, its `.json.sig` and the key
+/// `ungcuu keys show` prints. Surrounding whitespace of the hex texts is ignored.
+pub fn verify_detached(public_key: &str, bytes: &[u8], signature: &str) -> Result<(), SignError> {
+    let key: [u8; 32] = hex::decode(public_key.trim())
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or(SignError::BadKey)?;
     let key = VerifyingKey::from_bytes(&key).map_err(|_| SignError::BadKey)?;
-    let sig: [u8; 64] = hex::decode(&bundle.signature)
+    let sig: [u8; 64] = hex::decode(signature.trim())
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or(SignError::BadSignature)?;
-    key.verify_strict(
-        &signed_bytes(&bundle.kind, &bundle.report),
-        &Signature::from_bytes(&sig),
-    )
-    .map_err(|_| SignError::Mismatch)
+    key.verify_strict(bytes, &Signature::from_bytes(&sig))
+        .map_err(|_| SignError::Mismatch)
 }
 
 /// Checks the signature and that the signer is the expected key (hex).

@@ -112,6 +112,18 @@ enum KeysCommand {
     /// Prints the Ed25519 public key, hex (64 digits), that verifies the `.json.sig` signatures
     /// of the report bundles; the key is created on first use.
     Show,
+    /// Checks a report bundle as the national coordinator receives it: the `.json` file, its
+    /// detached `.json.sig` signature, and the sender's public key (hex; default: this
+    /// installation's). Prints "valid" and exits 0, or says why not and exits 1.
+    Verify {
+        /// The `.json` file (exactly the signed bytes).
+        bundle: PathBuf,
+        /// The `.json.sig` file (hex).
+        signature: PathBuf,
+        /// The sender's public key, hex (64 digits), as its `ungcuu keys show` printed it.
+        #[arg(long)]
+        key: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -330,6 +342,32 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(explain)?;
             println!("{key}");
             Ok(())
+        }
+        Command::Keys(KeysCommand::Verify {
+            bundle,
+            signature,
+            key,
+        }) => {
+            let key = match key {
+                Some(k) => k,
+                None => {
+                    let core = open(g, String::new()).await?;
+                    ungcuu_core::sending::public_key(&core)
+                        .await
+                        .map_err(explain)?
+                }
+            };
+            let bytes =
+                std::fs::read(&bundle).map_err(|e| format!("reading {}: {e}", bundle.display()))?;
+            let sig = std::fs::read_to_string(&signature)
+                .map_err(|e| format!("reading {}: {e}", signature.display()))?;
+            match ungcuu_core::sending::verify_bundle(&key, &bytes, &sig) {
+                Ok(()) => {
+                    println!("valid");
+                    Ok(())
+                }
+                Err(e) => Err(format!("INVALID: {e}")),
+            }
         }
         Command::Jobs(JobsCommand::Drain) => {
             let core = open(g, String::new()).await?;

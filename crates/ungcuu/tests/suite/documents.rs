@@ -716,6 +716,89 @@ pub async fn addresses(app: &TestApp, f: &ungcuu_testkit::Fixture) {
     .unwrap();
 }
 
+/// What the national coordinator does with a received bundle: `ungcuu keys verify` (with this
+/// installation's key, and offline with the printed key), and OpenSSL with the key wrapped as
+/// DER (the recipe the README gives). A changed byte fails both.
+fn verify_as_the_recipient(app: &TestApp, key: &str, json_bytes: &[u8], sig: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, sig_file, bad) = (
+        dir.path().join("report.json"),
+        dir.path().join("report.json.sig"),
+        dir.path().join("bad.json"),
+    );
+    std::fs::write(&file, json_bytes).unwrap();
+    std::fs::write(&sig_file, format!("{sig}\n")).unwrap();
+    let mut changed = json_bytes.to_vec();
+    let last = changed.len() - 2;
+    changed[last] ^= 1;
+    std::fs::write(&bad, &changed).unwrap();
+    let verify = |bundle: &std::path::Path, offline: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ungcuu"));
+        if offline {
+            cmd.args(["keys", "verify", "--key", key]);
+        } else {
+            cmd.args(["--database-url", &app.database_url, "--data-dir"])
+                .arg(&app.data_dir)
+                .args(["keys", "verify"]);
+        }
+        cmd.arg(bundle).arg(&sig_file).env("UNGCUU_LOG", "warn");
+        cmd.output().unwrap()
+    };
+    for offline in [false, true] {
+        let ok = verify(&file, offline);
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), "valid");
+        let no = verify(&bad, offline);
+        assert!(!no.status.success());
+        assert!(String::from_utf8_lossy(&no.stderr).contains("INVALID"));
+    }
+    let Ok(openssl) = which_openssl() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "openssl is missing and CI=true forbids skipping"
+        );
+        eprintln!("SKIPPING the OpenSSL check: openssl is not installed");
+        return;
+    };
+    let der = dir.path().join("key.der");
+    let mut d = hex::decode("302a300506032b6570032100").unwrap();
+    d.extend(hex::decode(key).unwrap());
+    std::fs::write(&der, d).unwrap();
+    let sig_bin = dir.path().join("sig.bin");
+    std::fs::write(&sig_bin, hex::decode(sig).unwrap()).unwrap();
+    let check = |bundle: &std::path::Path| {
+        std::process::Command::new(&openssl)
+            .args(["pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey"])
+            .arg(&der)
+            .arg("-rawin")
+            .arg("-in")
+            .arg(bundle)
+            .arg("-sigfile")
+            .arg(&sig_bin)
+            .output()
+            .unwrap()
+    };
+    let ok = check(&file);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(!check(&bad).status.success());
+}
+
+fn which_openssl() -> Result<std::path::PathBuf, ()> {
+    ["/usr/bin/openssl", "/usr/local/bin/openssl"]
+        .into_iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or(())
+}
+
 #[tokio::test]
 async fn an_issued_report_is_mailed_with_its_files_and_a_signed_bundle_and_stops_the_clock() {
     let sink = ungcuu_testkit::smtp::SmtpSink::start().await;
@@ -851,6 +934,7 @@ async fn an_issued_report_is_mailed_with_its_files_and_a_signed_bundle_and_stops
         let mut tampered = bundle.clone();
         tampered.report["number"] = json!("999/BC-GIA");
         assert!(ungcuu_reports::sign::verify_from(&tampered, &key).is_err());
+        verify_as_the_recipient(&app, &key, &json_bytes, &sig);
     }
     // Sending stopped the notification clock and is on the timeline and in the audit log.
     let (_, c) = app
