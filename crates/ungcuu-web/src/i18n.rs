@@ -3767,6 +3767,32 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Đã gửi bằng công văn, fax",
         "Sent by letter or fax",
     ),
+    (
+        "document.hand_record",
+        "Ghi nhận đã gửi bằng công văn, fax",
+        "Record a sending by letter or fax",
+    ),
+    (
+        "document.hand_record_help",
+        "Khi văn bản được gửi bằng đường công văn hoặc fax, ghi nhận tại đây kèm bản chụp văn bản đã gửi. Với Mẫu 03 (và Mẫu 04 khi đã kết thúc ứng phó), việc ghi nhận dừng đồng hồ thời hạn báo cáo của sự cố như khi gửi bằng thư điện tử.",
+        "When the document went by letter or fax, record it here with a scan of what was sent. For Mẫu 03 (and Mẫu 04 once the response is over) this stops the incident's reporting clock, as an e-mail sending does.",
+    ),
+    (
+        "document.hand_note",
+        "Ghi chú (số công văn, xác nhận fax…)",
+        "Note (letter number, fax confirmation…)",
+    ),
+    (
+        "document.hand_scan",
+        "Bản chụp văn bản đã gửi (PDF hoặc ảnh, tối đa 20 MiB)",
+        "Scan of what was sent (PDF or image, up to 20 MiB)",
+    ),
+    ("document.hand_submit", "Ghi nhận", "Record"),
+    (
+        "document.hand_recorded",
+        "Đã ghi nhận việc gửi bằng công văn, fax.",
+        "The sending by letter or fax is recorded.",
+    ),
     ("document.hand_channel", "Hình thức", "Channel"),
     ("document.hand_recipients", "Nơi nhận", "Recipients"),
     ("document.hand_when", "Thời điểm ghi nhận", "Recorded at"),
