@@ -625,6 +625,17 @@ async fn a_letter_or_fax_is_recorded_from_the_document_page_with_its_scan() {
         assert!(r.body.contains("Ghi chú thử"), "the note is shown again");
         assert_eq!(sendings().await, 0, "{error}: nothing recorded");
     }
+    // Over 20 MiB, like the API: refused before anything is kept.
+    let big = vec![b'%'; 20 * 1024 * 1024 + 128 * 1024];
+    let r = web
+        .post_multipart(
+            &path,
+            &[("channel", "letter"), ("recipients", recipients)],
+            &[("scan", "lon.pdf", &big)],
+        )
+        .await;
+    assert_eq!(r.status, 413);
+    assert_eq!(sendings().await, 0);
     // Without the page's CSRF token nothing is recorded either.
     let r = web
         .post_multipart(
