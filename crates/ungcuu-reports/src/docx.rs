@@ -11,8 +11,9 @@ use docx_rs::{
 };
 
 use crate::Error;
+use crate::labels;
 use crate::model::{AffectedSystem, DocumentHeader, Mau03, Mau04, Mau05, Reporter};
-use crate::view::{self, Form, HeaderView, MAU05_COLUMNS, Mau03View, Mau04View, Mau05View};
+use crate::view::{self, Form, HeaderView, Mau03View, Mau04View, Mau05View};
 
 const FONT: &str = "Times New Roman";
 /// Half-points.
@@ -25,125 +26,112 @@ const TEXT_WIDTH: usize = 9070;
 /// Mẫu 03 as DOCX.
 pub fn mau03(f: &Mau03) -> Result<Vec<u8>, Error> {
     let v = Mau03View::new(f);
-    let mut d = Doc::new(&f.header, Form::Mau03, "BÁO CÁO BAN ĐẦU SỰ CỐ MẠNG");
-    d.section("THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO SỰ CỐ");
+    let mut d = Doc::new(&f.header, Form::Mau03, labels::MAU03_TITLE);
+    d.section(labels::MAU03_REPORTER);
     d.reporter(&f.reporter);
-    d.section("NGƯỜI LIÊN HỆ");
+    d.section(labels::CONTACT);
     d.pair(
-        ("Họ và tên (*)", &f.contact.full_name),
-        ("Chức vụ:", &f.contact.position),
+        (labels::CONTACT_NAME, &f.contact.full_name),
+        (labels::CONTACT_POSITION, &f.contact.position),
     );
     d.pair(
-        ("Điện thoại (*)", &f.contact.phone),
-        ("Email (*)", &f.contact.email),
+        (labels::PHONE, &f.contact.phone),
+        (labels::EMAIL, &f.contact.email),
     );
-    d.section("THÔNG TIN CHI TIẾT VỀ HỆ THỐNG BỊ SỰ CỐ");
+    d.section(labels::SYSTEM);
     d.system_table(&f.system, true);
     d.framed(
-        "Mô tả sơ bộ về sự cố (*)",
-        Some(
-            "Đề nghị cung cấp một bản tóm tắt ngắn gọn về sự cố, bao gồm đánh giá sơ bộ cuộc tấn công đã xảy ra chưa và bất kỳ các nguy cơ dẫn đến khả năng phá hoại hoặc gián đoạn dịch vụ. Cũng vui lòng xác định mức độ nhạy cảm của thông tin liên quan hoặc những đối tượng bị ảnh hưởng bởi sự cố:",
-        ),
+        labels::DESCRIPTION,
+        Some(labels::DESCRIPTION_HINT),
         &f.description,
     );
     d.detected_table(&v.detected_date, &v.detected_time);
-    d.section("HIỆN TRẠNG SỰ CỐ (*)");
+    d.section(labels::STATUS);
     let status = f.status;
     d.options(&[
         (
             status == Some(crate::model::IncidentStatus::Handled),
-            "Đã được xử lý",
+            labels::STATUS_HANDLED,
         ),
         (
             status == Some(crate::model::IncidentStatus::NotHandled),
-            "Chưa được xử lý",
+            labels::STATUS_NOT_HANDLED,
         ),
     ]);
-    d.section("CÁCH THỨC PHÁT HIỆN * (Đánh dấu những cách thức được sử dụng để phát hiện sự cố)");
+    d.section(labels::DETECTION);
     d.options(&[
-        (f.detection.ids, "Qua hệ thống phát hiện xâm nhập"),
-        (
-            f.detection.log_review,
-            "Kiểm tra dữ liệu lưu lại (Log File)",
-        ),
+        (f.detection.ids, labels::DETECTION_IDS),
+        (f.detection.log_review, labels::DETECTION_LOG_REVIEW),
     ]);
     d.option_with_text(
         !f.detection.notified_by.trim().is_empty(),
-        "Nhận được thông báo từ:",
+        labels::DETECTION_NOTIFIED_BY,
         &f.detection.notified_by,
     );
     d.option_with_text(
         !f.detection.other.trim().is_empty(),
-        "Khác, đó là",
+        labels::DETECTION_OTHER,
         &f.detection.other,
     );
-    d.section("ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO *");
-    d.options(&[(
-        f.notified.network_member,
-        "Thành viên mạng lưới chịu trách nhiệm ứng cứu sự cố cho tổ chức, cá nhân",
-    )]);
-    d.options(&[(f.notified.isp, "ISP đang trực tiếp cung cấp dịch vụ")]);
-    d.options(&[(f.notified.coordinator, "Cơ quan điều phối")]);
-    d.section("THÔNG TIN BỔ SUNG VỀ HỆ THỐNG XẢY RA SỰ CỐ");
+    d.section(labels::NOTIFIED);
+    d.options(&[(f.notified.network_member, labels::NOTIFIED_NETWORK_MEMBER)]);
+    d.options(&[(f.notified.isp, labels::NOTIFIED_ISP)]);
+    d.options(&[(f.notified.coordinator, labels::NOTIFIED_COORDINATOR)]);
+    d.section(labels::ADDITIONAL);
     d.pair(
-        ("Hệ điều hành", &f.operating_system),
-        ("Version", &f.os_version),
+        (labels::OPERATING_SYSTEM, &f.operating_system),
+        (labels::OS_VERSION, &f.os_version),
     );
-    d.plain("▪ Các dịch vụ có trên hệ thống (Đánh dấu những dịch vụ được sử dụng trên hệ thống)");
+    d.plain(&format!("▪ {}", labels::SERVICES));
     d.options(&[
-        (f.services.web_server, "Web server"),
-        (f.services.mail_server, "Mail server"),
-        (f.services.database_server, "Database server"),
+        (f.services.web_server, labels::WEB_SERVER),
+        (f.services.mail_server, labels::MAIL_SERVER),
+        (f.services.database_server, labels::DATABASE_SERVER),
     ]);
     d.option_with_text(
         !f.services.other.trim().is_empty(),
-        "Dịch vụ khác, đó là",
+        labels::SERVICES_OTHER,
         &f.services.other,
     );
-    d.plain(
-        "▪ Các biện pháp an toàn thông tin đã triển khai (Đánh dấu những biện pháp đã triển khai)",
-    );
+    d.plain(&format!("▪ {}", labels::MEASURES));
     d.options(&[
-        (f.measures.antivirus, "Antivirus"),
-        (f.measures.firewall, "Firewall"),
-        (f.measures.ids, "Hệ thống phát hiện xâm nhập"),
+        (f.measures.antivirus, labels::ANTIVIRUS),
+        (f.measures.firewall, labels::FIREWALL),
+        (f.measures.ids, labels::MEASURES_IDS),
     ]);
     d.option_with_text(
         !f.measures.other.trim().is_empty(),
-        "Khác:",
+        labels::OTHER,
         &f.measures.other,
     );
-    d.field_below(
-        "Các địa chỉ IP của hệ thống (Liệt kê địa chỉ IP sử dụng trên Internet, không liệt kê địa chỉ IP nội bộ)",
-        &f.ip_addresses.join(", "),
-    );
-    d.field_below("Các tên miền của hệ thống", &f.domains.join(", "));
-    d.field_below("Mục đích chính sử dụng hệ thống", &f.purpose);
-    d.plain("▪ Thông tin gửi kèm");
+    d.field_below(labels::IP_ADDRESSES, &f.ip_addresses.join(", "));
+    d.field_below(labels::DOMAINS, &f.domains.join(", "));
+    d.field_below(labels::PURPOSE, &f.purpose);
+    d.plain(&format!("▪ {}", labels::ENCLOSED));
     d.options(&[
-        (f.enclosed.system_logs, "Nhật ký hệ thống"),
-        (f.enclosed.malware_sample, "Mẫu virus / mã độc"),
+        (f.enclosed.system_logs, labels::SYSTEM_LOGS),
+        (f.enclosed.malware_sample, labels::MALWARE_SAMPLE),
     ]);
     d.option_with_text(
         !f.enclosed.other.trim().is_empty(),
-        "Khác:",
+        labels::OTHER,
         &f.enclosed.other,
     );
-    d.plain("▪ Các thông tin cung cấp trong thông báo sự cố này đều phải được giữ bí mật:");
+    d.plain(&format!("▪ {}", labels::CONFIDENTIAL));
     d.options(&[
-        (f.confidential == Some(true), "Có"),
-        (f.confidential == Some(false), "Không"),
+        (f.confidential == Some(true), labels::YES),
+        (f.confidential == Some(false), labels::NO),
     ]);
-    d.section("KIẾN NGHỊ, ĐỀ XUẤT HỖ TRỢ");
+    d.section(labels::PROPOSALS);
     d.framed(
-        "Mô tả về đề xuất, kiến nghị",
-        Some("Đề nghị cung cấp tóm lược về các kiến nghị và đề xuất hỗ trợ ứng cứu (nếu có)"),
+        labels::PROPOSALS_CAPTION,
+        Some(labels::PROPOSALS_HINT),
         &f.proposals,
     );
     d.push(para(vec![
-        run("THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ *: ").bold(),
+        run(&format!("{} ", labels::REPORTED_AT)).bold(),
         run(&v.reported_at),
-        run(" (ngày/tháng/năm/giờ/phút)"),
+        run(&format!(" {}", labels::REPORTED_AT_FORMAT)),
     ]));
     d.finish(&f.header, Form::Mau03, &v.notes)
 }
@@ -151,28 +139,22 @@ pub fn mau03(f: &Mau03) -> Result<Vec<u8>, Error> {
 /// Mẫu 04 as DOCX.
 pub fn mau04(f: &Mau04) -> Result<Vec<u8>, Error> {
     let v = Mau04View::new(f);
-    let mut d = Doc::new(&f.header, Form::Mau04, "BÁO CÁO KẾT THÚC ỨNG PHÓ SỰ CỐ");
-    d.section("THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO");
+    let mut d = Doc::new(&f.header, Form::Mau04, labels::MAU04_TITLE);
+    d.section(labels::MAU04_REPORTER);
     d.reporter(&f.reporter);
     let mut runs = vec![
-        run("KÝ HIỆU BÁO CÁO BAN ĐẦU SỰ CỐ: ").bold(),
-        run("Số ký hiệu "),
+        run(&format!("{} ", labels::INITIAL_REPORT)).bold(),
+        run(&format!("{} ", labels::INITIAL_REPORT_NUMBER)),
     ];
     runs.extend(text_runs(&or_blank(&f.initial_report_number), BODY));
-    runs.push(run("     Ngày báo cáo: "));
+    runs.push(run(&format!("     {} ", labels::INITIAL_REPORT_DATE)));
     runs.push(run(&v.initial_report_date));
     d.push(para(runs));
-    d.section("THÔNG TIN CHI TIẾT VỀ HỆ THỐNG BỊ SỰ CỐ");
+    d.section(labels::SYSTEM);
     d.system_table(&f.system, false);
-    d.framed("Tên/Mô tả về sự cố", None, &f.description);
+    d.framed(labels::MAU04_DESCRIPTION, None, &f.description);
     d.detected_table(&v.detected_date, &v.detected_time);
-    d.framed(
-        "Kết quả xử lý sự cố",
-        Some(
-            "Cung cấp, tóm tắt tổng quát về những gì đã xảy ra và cách thức giải quyết, đề xuất giải pháp ứng cứu sự cố nhằm xử lý nhanh sự cố, giảm nhẹ rủi ro và thiệt hại đối với sự cố tương tự trong tương lai...",
-        ),
-        &f.result,
-    );
+    d.framed(labels::RESULT, Some(labels::RESULT_HINT), &f.result);
     let attachments = f
         .attachments
         .iter()
@@ -180,8 +162,8 @@ pub fn mau04(f: &Mau04) -> Result<Vec<u8>, Error> {
         .collect::<Vec<_>>()
         .join("\n");
     d.framed(
-        "Các tài liệu đính kèm",
-        Some("Liệt kê các tài liệu liên quan (báo cáo diễn biến sự cố; phương án xử lý, log file…..)"),
+        labels::ATTACHMENTS,
+        Some(labels::ATTACHMENTS_HINT),
         &attachments,
     );
     d.finish(&f.header, Form::Mau04, &[])
@@ -191,21 +173,21 @@ pub fn mau04(f: &Mau04) -> Result<Vec<u8>, Error> {
 pub fn mau05(f: &Mau05) -> Result<Vec<u8>, Error> {
     let v = Mau05View::new(f);
     let mut d = Doc::start(&f.header, Form::Mau05);
-    let mut kg = vec![run("Kính gửi: ")];
+    let mut kg = vec![run(&format!("{} ", labels::ADDRESSEE))];
     kg.extend(text_runs(&f.addressee, BODY));
     d.push(para(kg).align(AlignmentType::Center));
     d.title(&v.title, &f.header);
     d.plain(&format!("☒ {}", v.period));
     for (label, value) in [
-        ("Tên cơ quan/tổ chức:", &f.organisation_name),
-        ("Địa chỉ:", &f.address),
-        ("Mã thành viên mạng lưới:", &f.member_code),
+        (labels::ORGANISATION_NAME, &f.organisation_name),
+        (labels::ADDRESS, &f.address),
+        (labels::MEMBER_CODE, &f.member_code),
     ] {
         let mut runs = vec![run(&format!("{label} "))];
         runs.extend(text_runs(&or_blank(value), BODY));
         d.push(para(runs));
     }
-    d.section("1. Số lượng sự cố và cách thức xử lý");
+    d.section(labels::TABLE);
     let widths = [2100, 850, 850, 1200, 1200, 1170, 1700];
     let cell = |text: &str, bold: bool, w: usize| {
         let mut r = run(text).size(20);
@@ -217,7 +199,7 @@ pub fn mau05(f: &Mau05) -> Result<Vec<u8>, Error> {
             .add_paragraph(Paragraph::new().add_run(r))
     };
     let mut rows = vec![TableRow::new(
-        MAU05_COLUMNS
+        labels::MAU05_COLUMNS
             .iter()
             .zip(widths)
             .map(|(c, w)| cell(c, true, w))
@@ -246,11 +228,11 @@ pub fn mau05(f: &Mau05) -> Result<Vec<u8>, Error> {
     }
     rows.push(line(&v.totals, true));
     d.push_table(Table::new(rows).set_grid(widths.to_vec()));
-    d.section("2. Danh sách các tổ chức hỗ trợ xử lý sự cố");
+    d.section(labels::DOMESTIC_HELPERS);
     d.list(&f.domestic_helpers);
-    d.section("3. Danh sách các tổ chức nước ngoài hỗ trợ xử lý sự cố");
+    d.section(labels::FOREIGN_HELPERS);
     d.list(&f.foreign_helpers);
-    d.section("4. Đề xuất kiến nghị:");
+    d.section(labels::MAU05_PROPOSALS);
     d.push(para(text_runs(&or_blank(&f.proposals), BODY)));
     d.finish(&f.header, Form::Mau05, &[])
 }
@@ -450,9 +432,9 @@ impl Doc {
 
     /// Mẫu 03 and 04's reporter block.
     fn reporter(&mut self, r: &Reporter) {
-        self.field("Tên tổ chức/cá nhân báo cáo sự cố (*)", &r.name);
-        self.field("Địa chỉ: (*)", &r.address);
-        self.pair(("Điện thoại (*)", &r.phone), ("Email (*)", &r.email));
+        self.field(labels::REPORTER_NAME, &r.name);
+        self.field(labels::REPORTER_ADDRESS, &r.address);
+        self.pair((labels::PHONE, &r.phone), (labels::EMAIL, &r.email));
     }
 
     fn options(&mut self, items: &[(bool, &str)]) {
@@ -494,33 +476,33 @@ impl Doc {
 
     fn system_table(&mut self, s: &AffectedSystem, with_providers: bool) {
         let level = (1..=5)
-            .map(|l| format!("{} Cấp độ {l}", checkbox(s.security_level == Some(l))))
+            .map(|l| {
+                format!(
+                    "{} {}",
+                    checkbox(s.security_level == Some(l)),
+                    labels::LEVELS[usize::from(l) - 1]
+                )
+            })
             .collect::<Vec<_>>()
             .join("   ");
         let mut rows: Vec<(&str, String)> = vec![
-            (
-                "Tên đơn vị vận hành hệ thống thông tin (*):",
-                or_blank(&s.operator),
-            ),
-            ("Cơ quan chủ quản:", or_blank(&s.owner)),
-            ("Tên hệ thống bị sự cố", or_blank(&s.system_name)),
+            (labels::SYSTEM_OPERATOR, or_blank(&s.operator)),
+            (labels::SYSTEM_OWNER, or_blank(&s.owner)),
+            (labels::SYSTEM_NAME, or_blank(&s.system_name)),
             (
                 // Mẫu 04 writes it with a comma, as printed here.
                 if with_providers {
-                    "Phân loại cấp độ của hệ thống thông tin (nếu có)"
+                    labels::MAU03_SECURITY_LEVEL
                 } else {
-                    "Phân loại cấp độ của hệ thống thông tin, (nếu có)"
+                    labels::MAU04_SECURITY_LEVEL
                 },
                 level,
             ),
         ];
         if with_providers {
+            rows.push((labels::SECURITY_PROVIDER, or_blank(&s.security_provider)));
             rows.push((
-                "Tổ chức cung cấp dịch vụ an toàn thông tin (nếu có):",
-                or_blank(&s.security_provider),
-            ));
-            rows.push((
-                "Tên nhà cung cấp dịch vụ kết nối bên ngoài (nếu có)",
+                labels::CONNECTIVITY_PROVIDER,
                 or_blank(&s.connectivity_provider),
             ));
         }
@@ -540,12 +522,9 @@ impl Doc {
     fn detected_table(&mut self, date: &str, time: &str) {
         let q = TEXT_WIDTH / 4;
         let row = TableRow::new(vec![
-            cell(
-                vec![para(vec![run("Ngày phát hiện sự cố (*) (dd/mm/yy)")])],
-                q,
-            ),
+            cell(vec![para(vec![run(labels::DETECTED_DATE)])], q),
             cell(vec![para(vec![run(date)])], q),
-            cell(vec![para(vec![run("Thời gian phát hiện (*):")])], q),
+            cell(vec![para(vec![run(labels::DETECTED_TIME)])], q),
             cell(vec![para(vec![run(time)])], q),
         ]);
         self.push_table(Table::new(vec![row]).set_grid(vec![q; 4]));

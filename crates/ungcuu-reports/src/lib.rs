@@ -3,6 +3,7 @@
 //! Data in, bytes out: no database, no HTTP.
 
 pub mod docx;
+pub mod labels;
 pub mod model;
 pub mod pdf;
 pub mod sample;

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::labels;
+
 use crate::model::{
     DateTimeVn, DateVn, DocumentHeader, Mau03, Mau04, Mau05, PeriodKind, TypeCounts,
     group_thousands,
@@ -52,7 +54,7 @@ impl Form {
     /// The signature block's heading, word for word from the annex.
     pub fn signatory(self) -> &'static str {
         match self {
-            Self::Mau03 | Self::Mau04 => "CÁ NHÂN/NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT",
+            Self::Mau03 | Self::Mau04 => labels::SIGNATORY,
             Self::Mau05 => "NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT",
         }
     }
@@ -60,7 +62,7 @@ impl Form {
     /// The line under it.
     pub fn sign_note(self) -> &'static str {
         match self {
-            Self::Mau03 | Self::Mau04 => "(Ký tên, đóng dấu)",
+            Self::Mau03 | Self::Mau04 => labels::SIGN_NOTE,
             Self::Mau05 => "(Đóng dấu hoặc sử dụng chữ ký số)",
         }
     }
@@ -187,11 +189,11 @@ pub(crate) struct Mau05View {
 impl Mau05View {
     pub fn new(f: &Mau05) -> Self {
         let span = match f.period.kind {
-            PeriodKind::SixMonths => "06 THÁNG",
-            PeriodKind::Annual => "01 NĂM",
+            PeriodKind::SixMonths => labels::SIX_MONTHS,
+            PeriodKind::Annual => labels::ANNUAL,
         };
         Self {
-            columns: MAU05_COLUMNS,
+            columns: labels::MAU05_COLUMNS,
             title: format!("BÁO CÁO TỔNG HỢP {span} VỀ HOẠT ĐỘNG TIẾP NHẬN VÀ XỬ LÝ SỰ CỐ"),
             period: f.period.words(),
             rows: f
@@ -199,20 +201,7 @@ impl Mau05View {
                 .iter()
                 .map(|r| RowView::new(r.incident_type.label(), r))
                 .collect(),
-            totals: RowView::new("Tổng số", &f.totals()),
+            totals: RowView::new(labels::TOTAL, &f.totals()),
         }
     }
 }
-
-/// Column headings of Mẫu 05's table 1, as the annex words them, but for two deliberate changes:
-/// the annex's "đề nghị VNCERT hỗ trợ lý" lacks "xử" (the column counts incidents VNCERT was
-/// asked to help handle, legal.md §2.2), and the damage column names its unit.
-pub(crate) const MAU05_COLUMNS: [&str; 7] = [
-    "Loại sự cố/tấn công mạng",
-    "Số lượng",
-    "Số sự cố tự xử lý",
-    "Số sự cố có sự hỗ trợ xử lý từ các tổ chức khác",
-    "Số sự cố có hỗ trợ xử lý từ tổ chức nước ngoài",
-    "Số sự cố đề nghị VNCERT hỗ trợ xử lý",
-    "Thiệt hại ước tính (đồng)",
-];

@@ -158,6 +158,61 @@ impl WebSession {
         self.finish(r).await
     }
 
+    /// POST a `multipart/form-data` form as a browser would: the CSRF token of the last page
+    /// first (unless `fields` has one), then `fields`, then each file as
+    /// (field name, file name, bytes).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Resp {
+        let boundary = "----ungcuu-web-session-boundary-5LqK2vX9";
+        let mut body = Vec::new();
+        let mut part = |name: &str, file_name: Option<&str>, bytes: &[u8]| {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file_name {
+                Some(f) => body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    )
+                    .as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        };
+        if !fields.iter().any(|(k, _)| *k == "_csrf")
+            && let Some(t) = self.csrf.lock().expect("lock").clone()
+        {
+            part("_csrf", None, t.as_bytes());
+        }
+        for (k, v) in fields {
+            part(k, None, v.as_bytes());
+        }
+        for (name, file_name, bytes) in files {
+            part(name, Some(file_name), bytes);
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut req = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        if let Some(o) = &self.origin {
+            req = req.header(reqwest::header::ORIGIN, o);
+        }
+        let r = req.send().await.expect("request");
+        self.finish(r).await
+    }
+
     /// Signs in through the form; returns the answer to the POST.
     pub async fn login(&self, email: &str, password: &str) -> Resp {
         self.get("/login").await;

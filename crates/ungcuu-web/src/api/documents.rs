@@ -463,7 +463,7 @@ pub(crate) async fn approve_send(
 }
 
 /// The largest scan of a letter or fax accepted (20 MiB).
-const SCAN_LIMIT: usize = 20 * 1024 * 1024;
+pub(crate) const SCAN_LIMIT: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

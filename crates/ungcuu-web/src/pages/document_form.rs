@@ -1,5 +1,6 @@
 //! The per-field form of a document draft (Mẫu 03, 04, 05): one labelled input per field of the
-//! official form, in its order and with the labels the PDF prints.
+//! official form, in its order and with the labels the DOCX and PDF print — the same constants,
+//! `ungcuu_reports::labels`, and the annex's instructions under the boxes that have one.
 //!
 //! Each input is named by the field's path in the form's JSON (`header.place`,
 //! `detection.ids`, `rows.DOS.count`), so saving reads the stored JSON, writes the posted
@@ -11,10 +12,13 @@
 use crate::ctx::Ctx;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use ungcuu_reports::labels as l;
 use ungcuu_reports::model::{DateTimeVn, DateVn, IncidentType};
 
-/// A label: the statutory wording the form prints (shown as is in both languages), or an
-/// interface key for what the form does not print (the administrative header).
+/// A label: the statutory wording the form prints (`ungcuu_reports::labels`, shown as is in
+/// both languages), or an interface key for what is the edit form's own — the administrative
+/// header the annex does not have, and the few groupings and inputs that have no printed label
+/// of their own (the unit test `the_edit_form_shows_the_annex_wording` holds the line).
 #[derive(Clone, Copy)]
 enum Label {
     Form(&'static str),
@@ -32,7 +36,7 @@ enum Kind {
     Lines,
     /// Yes/no.
     Check,
-    /// One of several values, or none when `optional`.
+    /// One of several values, or none when `optional`; the option labels are statutory.
     Choice {
         options: &'static [(&'static str, &'static str)],
         optional: bool,
@@ -60,20 +64,25 @@ struct Spec {
     label: Label,
     required: bool,
     kind: Kind,
-    /// An interface key for a help text, or "".
+    /// The annex's instruction printed with the field (statutory, shown as is), or "".
+    hint: &'static str,
+    /// An interface key for a help text of the edit form's own, or "".
     help: &'static str,
 }
 
+/// A field with its statutory label.
 const fn f(name: &'static str, label: &'static str, required: bool, kind: Kind) -> Spec {
     Spec {
         name,
         label: Label::Form(label),
         required,
         kind,
+        hint: "",
         help: "",
     }
 }
 
+/// A field with its statutory label and the edit form's own help text.
 const fn fh(
     name: &'static str,
     label: &'static str,
@@ -82,11 +91,34 @@ const fn fh(
     help: &'static str,
 ) -> Spec {
     Spec {
+        help,
+        ..f(name, label, required, kind)
+    }
+}
+
+/// A field with its statutory label and the annex's instruction.
+const fn fi(
+    name: &'static str,
+    label: &'static str,
+    required: bool,
+    kind: Kind,
+    hint: &'static str,
+) -> Spec {
+    Spec {
+        hint,
+        ..f(name, label, required, kind)
+    }
+}
+
+/// A field the annex gives no label of its own: the edit form's interface key.
+const fn own(name: &'static str, key: &'static str, required: bool, kind: Kind) -> Spec {
+    Spec {
         name,
-        label: Label::Form(label),
+        label: Label::Key(key),
         required,
         kind,
-        help,
+        hint: "",
+        help: "",
     }
 }
 
@@ -100,6 +132,7 @@ struct SectionSpec {
     table: bool,
 }
 
+/// A group under a statutory heading.
 fn section(title: &'static str, required: bool, fields: Vec<Spec>) -> SectionSpec {
     SectionSpec {
         title: Label::Form(title),
@@ -109,34 +142,36 @@ fn section(title: &'static str, required: bool, fields: Vec<Spec>) -> SectionSpe
     }
 }
 
-const STATUS: &[(&str, &str)] = &[
-    ("handled", "Đã được xử lý"),
-    ("not_handled", "Chưa được xử lý"),
-];
-const PERIOD_KIND: &[(&str, &str)] = &[("six_months", "06 tháng"), ("annual", "01 năm")];
+/// A group of the edit form's own (the annex prints its fields without a heading).
+fn own_section(key: &'static str, fields: Vec<Spec>) -> SectionSpec {
+    SectionSpec {
+        title: Label::Key(key),
+        required: false,
+        fields,
+        table: false,
+    }
+}
 
-/// The columns of Mẫu 05's table 1 after the incident type: field and heading.
-const TABLE_COLUMNS: [(&str, &str); 6] = [
-    ("count", "Số lượng"),
-    ("self_handled", "Tự xử lý"),
-    ("domestic_help", "Có sự hỗ trợ của tổ chức trong nước"),
-    ("foreign_help", "Có sự hỗ trợ của tổ chức nước ngoài"),
-    (
-        "coordinator_help",
-        "Yêu cầu hỗ trợ của cơ quan điều phối quốc gia",
-    ),
-    ("estimated_damage_vnd", "Thiệt hại ước tính (đồng)"),
+const STATUS: &[(&str, &str)] = &[
+    ("handled", l::STATUS_HANDLED),
+    ("not_handled", l::STATUS_NOT_HANDLED),
+];
+const PERIOD_KIND: &[(&str, &str)] = &[("six_months", l::SIX_MONTHS), ("annual", l::ANNUAL)];
+
+/// The fields of Mẫu 05's table 1 after the incident type, in the order of the headings
+/// `l::MAU05_COLUMNS[1..]`.
+const TABLE_COLUMNS: [&str; 6] = [
+    "count",
+    "self_handled",
+    "domestic_help",
+    "foreign_help",
+    "coordinator_help",
+    "estimated_damage_vnd",
 ];
 
 /// The administrative header every form carries; number and date come at issue.
 fn header() -> SectionSpec {
-    let k = |name, key, required, kind| Spec {
-        name,
-        label: Label::Key(key),
-        required,
-        kind,
-        help: "",
-    };
+    let k = |name, key, required, kind| own(name, key, required, kind);
     SectionSpec {
         title: Label::Key("document.fields.header"),
         required: false,
@@ -189,94 +224,92 @@ fn reporter(title: &'static str) -> SectionSpec {
         title,
         false,
         vec![
-            f(
-                "reporter.name",
-                "Tên tổ chức/cá nhân báo cáo sự cố",
-                true,
-                Kind::Text,
-            ),
-            f("reporter.address", "Địa chỉ", true, Kind::Text),
-            f("reporter.phone", "Điện thoại", true, Kind::Text),
-            f("reporter.email", "Email", true, Kind::Text),
+            f("reporter.name", l::REPORTER_NAME, true, Kind::Text),
+            f("reporter.address", l::REPORTER_ADDRESS, true, Kind::Text),
+            f("reporter.phone", l::PHONE, true, Kind::Text),
+            f("reporter.email", l::EMAIL, true, Kind::Text),
         ],
     )
 }
 
-fn system(with_providers: bool) -> SectionSpec {
+fn system(form: &str) -> SectionSpec {
+    let mau03 = form == "mau03";
     let mut fields = vec![
-        f(
-            "system.operator",
-            "Tên đơn vị vận hành hệ thống thông tin",
-            true,
-            Kind::Text,
-        ),
-        f("system.owner", "Cơ quan chủ quản", false, Kind::Text),
+        f("system.operator", l::SYSTEM_OPERATOR, true, Kind::Text),
+        f("system.owner", l::SYSTEM_OWNER, false, Kind::Text),
         fh(
             "system.system_name",
-            "Tên hệ thống bị sự cố",
+            l::SYSTEM_NAME,
             false,
             Kind::Text,
             "document.fields.system_name_help",
         ),
         f(
             "system.security_level",
-            "Phân loại cấp độ của hệ thống thông tin (nếu có)",
+            if mau03 {
+                l::MAU03_SECURITY_LEVEL
+            } else {
+                l::MAU04_SECURITY_LEVEL
+            },
             false,
             Kind::Level,
         ),
     ];
-    if with_providers {
+    if mau03 {
         fields.push(f(
             "system.security_provider",
-            "Tổ chức cung cấp dịch vụ an toàn thông tin (nếu có)",
+            l::SECURITY_PROVIDER,
             false,
             Kind::Text,
         ));
         fields.push(f(
             "system.connectivity_provider",
-            "Tên nhà cung cấp dịch vụ kết nối bên ngoài (nếu có)",
+            l::CONNECTIVITY_PROVIDER,
             false,
             Kind::Text,
         ));
     }
-    section("THÔNG TIN CHI TIẾT VỀ HỆ THỐNG BỊ SỰ CỐ", false, fields)
+    section(l::SYSTEM, false, fields)
 }
+
+/// The detection date and time: one input for the annex's two cells ("Ngày phát hiện sự cố (*)"
+/// and "Thời gian phát hiện (*):").
+const DETECTED_AT: Spec = own(
+    "detected_at",
+    "document.fields.detected_at",
+    true,
+    Kind::DateTime,
+);
 
 fn mau03() -> Vec<SectionSpec> {
     vec![
         header(),
-        reporter("THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO SỰ CỐ"),
+        reporter(l::MAU03_REPORTER),
         section(
-            "NGƯỜI LIÊN HỆ",
+            l::CONTACT,
             false,
             vec![
-                f("contact.full_name", "Họ và tên", true, Kind::Text),
-                f("contact.position", "Chức vụ", false, Kind::Text),
-                f("contact.phone", "Điện thoại", true, Kind::Text),
-                f("contact.email", "Email", true, Kind::Text),
+                f("contact.full_name", l::CONTACT_NAME, true, Kind::Text),
+                f("contact.position", l::CONTACT_POSITION, false, Kind::Text),
+                f("contact.phone", l::PHONE, true, Kind::Text),
+                f("contact.email", l::EMAIL, true, Kind::Text),
             ],
         ),
-        system(true),
-        section(
-            "THÔNG TIN VỀ SỰ CỐ",
-            false,
+        system("mau03"),
+        own_section(
+            "document.fields.incident",
             vec![
-                fh(
+                fi(
                     "description",
-                    "Mô tả sơ bộ về sự cố",
+                    l::DESCRIPTION,
                     true,
                     Kind::Area,
-                    "document.fields.description_help",
+                    l::DESCRIPTION_HINT,
                 ),
-                f(
-                    "detected_at",
-                    "Ngày và thời gian phát hiện sự cố",
-                    true,
-                    Kind::DateTime,
-                ),
+                DETECTED_AT,
                 f(
                     "status",
-                    "Hiện trạng sự cố",
+                    l::STATUS,
                     true,
                     Kind::Choice {
                         options: STATUS,
@@ -286,160 +319,131 @@ fn mau03() -> Vec<SectionSpec> {
             ],
         ),
         section(
-            "CÁCH THỨC PHÁT HIỆN",
+            l::DETECTION,
             true,
             vec![
-                f(
-                    "detection.ids",
-                    "Qua hệ thống phát hiện xâm nhập",
-                    false,
-                    Kind::Check,
-                ),
+                f("detection.ids", l::DETECTION_IDS, false, Kind::Check),
                 f(
                     "detection.log_review",
-                    "Kiểm tra dữ liệu lưu lại (Log File)",
+                    l::DETECTION_LOG_REVIEW,
                     false,
                     Kind::Check,
                 ),
                 f(
                     "detection.notified_by",
-                    "Nhận được thông báo từ",
+                    l::DETECTION_NOTIFIED_BY,
                     false,
                     Kind::Text,
                 ),
-                f("detection.other", "Khác, đó là", false, Kind::Text),
+                f("detection.other", l::DETECTION_OTHER, false, Kind::Text),
             ],
         ),
         section(
-            "ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO",
+            l::NOTIFIED,
             true,
             vec![
                 f(
                     "notified.network_member",
-                    "Thành viên mạng lưới chịu trách nhiệm ứng cứu sự cố cho tổ chức, cá nhân",
+                    l::NOTIFIED_NETWORK_MEMBER,
                     false,
                     Kind::Check,
                 ),
-                f(
-                    "notified.isp",
-                    "ISP đang trực tiếp cung cấp dịch vụ",
-                    false,
-                    Kind::Check,
-                ),
+                f("notified.isp", l::NOTIFIED_ISP, false, Kind::Check),
                 f(
                     "notified.coordinator",
-                    "Cơ quan điều phối",
+                    l::NOTIFIED_COORDINATOR,
                     false,
                     Kind::Check,
                 ),
             ],
         ),
         section(
-            "THÔNG TIN BỔ SUNG VỀ HỆ THỐNG XẢY RA SỰ CỐ",
+            l::ADDITIONAL,
             false,
             vec![
-                f("operating_system", "Hệ điều hành", false, Kind::Text),
-                f("os_version", "Version", false, Kind::Text),
+                f("operating_system", l::OPERATING_SYSTEM, false, Kind::Text),
+                f("os_version", l::OS_VERSION, false, Kind::Text),
             ],
         ),
         section(
-            "Các dịch vụ có trên hệ thống",
+            l::SERVICES,
             false,
             vec![
-                f("services.web_server", "Web server", false, Kind::Check),
-                f("services.mail_server", "Mail server", false, Kind::Check),
+                f("services.web_server", l::WEB_SERVER, false, Kind::Check),
+                f("services.mail_server", l::MAIL_SERVER, false, Kind::Check),
                 f(
                     "services.database_server",
-                    "Database server",
+                    l::DATABASE_SERVER,
                     false,
                     Kind::Check,
                 ),
-                f("services.other", "Dịch vụ khác, đó là", false, Kind::Text),
+                f("services.other", l::SERVICES_OTHER, false, Kind::Text),
             ],
         ),
         section(
-            "Các biện pháp an toàn thông tin đã triển khai",
+            l::MEASURES,
             false,
             vec![
-                f("measures.antivirus", "Antivirus", false, Kind::Check),
-                f("measures.firewall", "Firewall", false, Kind::Check),
-                f(
-                    "measures.ids",
-                    "Hệ thống phát hiện xâm nhập",
-                    false,
-                    Kind::Check,
-                ),
-                f("measures.other", "Khác", false, Kind::Text),
+                f("measures.antivirus", l::ANTIVIRUS, false, Kind::Check),
+                f("measures.firewall", l::FIREWALL, false, Kind::Check),
+                f("measures.ids", l::MEASURES_IDS, false, Kind::Check),
+                f("measures.other", l::OTHER, false, Kind::Text),
             ],
         ),
-        section(
-            "Thông tin về hệ thống",
-            false,
+        own_section(
+            "document.fields.system_details",
             vec![
                 fh(
                     "ip_addresses",
-                    "Các địa chỉ IP của hệ thống",
-                    false,
-                    Kind::Lines,
-                    "document.fields.ip_help",
-                ),
-                fh(
-                    "domains",
-                    "Các tên miền của hệ thống",
+                    l::IP_ADDRESSES,
                     false,
                     Kind::Lines,
                     "document.fields.lines_help",
                 ),
-                f(
-                    "purpose",
-                    "Mục đích chính sử dụng hệ thống",
+                fh(
+                    "domains",
+                    l::DOMAINS,
                     false,
-                    Kind::Text,
+                    Kind::Lines,
+                    "document.fields.lines_help",
                 ),
+                f("purpose", l::PURPOSE, false, Kind::Text),
             ],
         ),
         section(
-            "Thông tin gửi kèm",
+            l::ENCLOSED,
             false,
             vec![
-                f(
-                    "enclosed.system_logs",
-                    "Nhật ký hệ thống",
-                    false,
-                    Kind::Check,
-                ),
+                f("enclosed.system_logs", l::SYSTEM_LOGS, false, Kind::Check),
                 f(
                     "enclosed.malware_sample",
-                    "Mẫu virus / mã độc",
+                    l::MALWARE_SAMPLE,
                     false,
                     Kind::Check,
                 ),
-                f("enclosed.other", "Khác", false, Kind::Text),
-                f(
-                    "confidential",
-                    "Các thông tin cung cấp trong thông báo sự cố này đều phải được giữ bí mật",
-                    false,
-                    Kind::YesNo,
-                ),
+                f("enclosed.other", l::OTHER, false, Kind::Text),
+                f("confidential", l::CONFIDENTIAL, false, Kind::YesNo),
             ],
         ),
         section(
-            "KIẾN NGHỊ, ĐỀ XUẤT HỖ TRỢ",
+            l::PROPOSALS,
             false,
-            vec![fh(
+            vec![fi(
                 "proposals",
-                "Mô tả về đề xuất, kiến nghị",
+                l::PROPOSALS_CAPTION,
                 false,
                 Kind::Area,
-                "document.fields.proposals_help",
+                l::PROPOSALS_HINT,
             )],
         ),
+        // The heading carries the (*); the input is labelled with the format the annex
+        // prints after the time.
         section(
-            "THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ",
+            l::REPORTED_AT,
             false,
             vec![f(
                 "reported_at",
-                "Thời gian thực hiện báo cáo sự cố",
+                l::REPORTED_AT_FORMAT,
                 true,
                 Kind::DateTime,
             )],
@@ -450,41 +454,42 @@ fn mau03() -> Vec<SectionSpec> {
 fn mau04() -> Vec<SectionSpec> {
     vec![
         header(),
-        reporter("THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO"),
+        reporter(l::MAU04_REPORTER),
         section(
-            "KÝ HIỆU BÁO CÁO BAN ĐẦU SỰ CỐ",
+            l::INITIAL_REPORT,
             false,
             vec![
-                f("initial_report_number", "Số ký hiệu", true, Kind::Text),
-                f("initial_report_date", "Ngày báo cáo", true, Kind::Date),
+                f(
+                    "initial_report_number",
+                    l::INITIAL_REPORT_NUMBER,
+                    true,
+                    Kind::Text,
+                ),
+                f(
+                    "initial_report_date",
+                    l::INITIAL_REPORT_DATE,
+                    true,
+                    Kind::Date,
+                ),
             ],
         ),
-        system(false),
-        section(
-            "THÔNG TIN VỀ SỰ CỐ",
-            false,
+        system("mau04"),
+        own_section(
+            "document.fields.incident",
             vec![
-                f("description", "Tên/Mô tả về sự cố", false, Kind::Area),
-                f(
-                    "detected_at",
-                    "Ngày và thời gian phát hiện sự cố",
-                    true,
-                    Kind::DateTime,
-                ),
-                fh(
-                    "result",
-                    "Kết quả xử lý sự cố",
-                    false,
-                    Kind::Area,
-                    "document.fields.result_help",
-                ),
-                fh(
-                    "attachments",
-                    "Các tài liệu đính kèm",
-                    false,
-                    Kind::Lines,
-                    "document.fields.attachments_help",
-                ),
+                f("description", l::MAU04_DESCRIPTION, false, Kind::Area),
+                DETECTED_AT,
+                fi("result", l::RESULT, false, Kind::Area, l::RESULT_HINT),
+                Spec {
+                    help: "document.fields.lines_help",
+                    ..fi(
+                        "attachments",
+                        l::ATTACHMENTS,
+                        false,
+                        Kind::Lines,
+                        l::ATTACHMENTS_HINT,
+                    )
+                },
             ],
         ),
     ]
@@ -493,59 +498,67 @@ fn mau04() -> Vec<SectionSpec> {
 fn mau05() -> Vec<SectionSpec> {
     vec![
         header(),
-        section(
-            "BÁO CÁO TỔNG HỢP VỀ HOẠT ĐỘNG TIẾP NHẬN VÀ XỬ LÝ SỰ CỐ",
-            false,
+        own_section(
+            "document.fields.summary",
             vec![
-                f("addressee", "Kính gửi", true, Kind::Text),
-                f(
+                f("addressee", l::ADDRESSEE, true, Kind::Text),
+                own(
                     "period.kind",
-                    "Kỳ báo cáo",
+                    "document.fields.period_kind",
                     true,
                     Kind::Choice {
                         options: PERIOD_KIND,
                         optional: false,
                     },
                 ),
-                f("period.from", "Từ tháng", true, Kind::Month),
-                f("period.to", "Đến tháng", true, Kind::Month),
-                f("organisation_name", "Tên cơ quan/tổ chức", true, Kind::Text),
-                f("address", "Địa chỉ", true, Kind::Text),
-                f("member_code", "Mã thành viên mạng lưới", false, Kind::Text),
+                f("period.from", l::PERIOD_FROM, true, Kind::Month),
+                own("period.to", "document.fields.period_to", true, Kind::Month),
+                f("organisation_name", l::ORGANISATION_NAME, true, Kind::Text),
+                f("address", l::ADDRESS, true, Kind::Text),
+                f("member_code", l::MEMBER_CODE, false, Kind::Text),
             ],
         ),
         SectionSpec {
-            title: Label::Form("1. Số lượng sự cố và cách thức xử lý"),
+            title: Label::Form(l::TABLE),
             required: false,
             fields: table_fields(),
             table: true,
         },
         section(
-            "2. Danh sách tổ chức trong nước đã hỗ trợ xử lý sự cố",
+            l::DOMESTIC_HELPERS,
             false,
-            vec![fh(
-                "domestic_helpers",
-                "Tổ chức trong nước",
-                false,
-                Kind::Lines,
-                "document.fields.lines_help",
-            )],
+            vec![Spec {
+                help: "document.fields.lines_help",
+                ..own(
+                    "domestic_helpers",
+                    "document.fields.domestic_helpers",
+                    false,
+                    Kind::Lines,
+                )
+            }],
         ),
         section(
-            "3. Danh sách tổ chức nước ngoài đã hỗ trợ xử lý sự cố",
+            l::FOREIGN_HELPERS,
             false,
-            vec![fh(
-                "foreign_helpers",
-                "Tổ chức nước ngoài",
-                false,
-                Kind::Lines,
-                "document.fields.lines_help",
-            )],
+            vec![Spec {
+                help: "document.fields.lines_help",
+                ..own(
+                    "foreign_helpers",
+                    "document.fields.foreign_helpers",
+                    false,
+                    Kind::Lines,
+                )
+            }],
         ),
         section(
-            "4. Đề xuất, kiến nghị",
+            l::MAU05_PROPOSALS,
             false,
-            vec![f("proposals", "Đề xuất, kiến nghị", false, Kind::Area)],
+            vec![own(
+                "proposals",
+                "document.fields.mau05_proposals",
+                false,
+                Kind::Area,
+            )],
         ),
     ]
 }
@@ -565,7 +578,7 @@ fn table_fields() -> Vec<Spec> {
             IncidentType::ALL
                 .iter()
                 .flat_map(|&t| {
-                    TABLE_COLUMNS.iter().map(move |(col, _)| {
+                    TABLE_COLUMNS.iter().map(move |col| {
                         let name: &'static str =
                             Box::leak(format!("rows.{}.{col}", type_key(t)).into_boxed_str());
                         (name, t.label(), *col == "estimated_damage_vnd")
@@ -891,6 +904,7 @@ pub(super) struct FieldView {
     pub name: &'static str,
     pub id: String,
     pub label: String,
+    /// Show the (*) marker: a required field whose printed label does not carry one.
     pub required: bool,
     /// `text`, `textarea`, `lines`, `check`, `radio`, `datetime-local`, `date`, `month`,
     /// `number`.
@@ -898,6 +912,8 @@ pub(super) struct FieldView {
     pub value: String,
     pub checked: bool,
     pub options: Vec<OptView>,
+    /// The annex's instruction (statutory, as printed), or "".
+    pub hint: &'static str,
     pub help: &'static str,
     pub error: String,
 }
@@ -912,8 +928,11 @@ pub(super) struct TableRowView {
 /// One group of the form.
 pub(super) struct SectionView {
     pub title: String,
+    /// Show the (*) marker: a required group whose printed heading does not carry one.
     pub required: bool,
     pub fields: Vec<FieldView>,
+    /// Mẫu 05's table: the heading of the incident-type column, then those of the inputs.
+    pub row_heading: &'static str,
     pub columns: Vec<&'static str>,
     pub rows: Vec<TableRowView>,
 }
@@ -958,44 +977,40 @@ pub(super) fn view(
             Kind::Lines => ("lines", Vec::new()),
             Kind::Check => ("check", Vec::new()),
             Kind::Choice { options, optional } => {
-                let mut l: Vec<(&'static str, String)> = Vec::new();
+                let mut list: Vec<(&'static str, String)> = Vec::new();
                 if optional {
-                    l.push(("", none));
+                    list.push(("", none));
                 }
-                l.extend(options.iter().map(|(v, t)| (*v, t.to_string())));
-                ("radio", opts(&l))
+                list.extend(options.iter().map(|(v, t)| (*v, t.to_string())));
+                ("radio", opts(&list))
             }
             Kind::YesNo => (
                 "radio",
-                opts(&[("", none), ("true", "Có".into()), ("false", "Không".into())]),
+                opts(&[("", none), ("true", l::YES.into()), ("false", l::NO.into())]),
             ),
             Kind::Level => {
-                let mut l: Vec<(&'static str, String)> = vec![("", none)];
-                for (v, t) in [
-                    ("1", "Cấp độ 1"),
-                    ("2", "Cấp độ 2"),
-                    ("3", "Cấp độ 3"),
-                    ("4", "Cấp độ 4"),
-                    ("5", "Cấp độ 5"),
-                ] {
-                    l.push((v, t.to_string()));
+                let mut list: Vec<(&'static str, String)> = vec![("", none)];
+                for (v, t) in ["1", "2", "3", "4", "5"].into_iter().zip(l::LEVELS) {
+                    list.push((v, t.to_string()));
                 }
-                ("radio", opts(&l))
+                ("radio", opts(&list))
             }
             Kind::DateTime => ("datetime-local", Vec::new()),
             Kind::Date => ("date", Vec::new()),
             Kind::Month => ("month", Vec::new()),
             Kind::Count | Kind::Money => ("number", Vec::new()),
         };
+        let label = label(ctx, s.label);
         FieldView {
             name: s.name,
             id,
-            label: label(ctx, s.label),
-            required: s.required,
+            required: s.required && !label.contains('*'),
+            label,
             kind,
             checked: value.trim() == "true",
             value,
             options,
+            hint: s.hint,
             help: if s.help.is_empty() { "" } else { ctx.t(s.help) },
             error: errors
                 .iter()
@@ -1020,24 +1035,59 @@ pub(super) fn view(
                         cells: it.by_ref().take(TABLE_COLUMNS.len()).collect(),
                     })
                     .collect();
+                let title = label(ctx, sec.title);
                 SectionView {
-                    title: label(ctx, sec.title),
-                    required: sec.required,
+                    required: sec.required && !title.contains('*'),
+                    title,
                     fields: Vec::new(),
-                    columns: TABLE_COLUMNS.iter().map(|(_, h)| *h).collect(),
+                    row_heading: l::MAU05_COLUMNS[0],
+                    columns: l::MAU05_COLUMNS[1..].to_vec(),
                     rows,
                 }
             } else {
+                let title = label(ctx, sec.title);
                 SectionView {
-                    title: label(ctx, sec.title),
-                    required: sec.required,
+                    required: sec.required && !title.contains('*'),
+                    title,
                     fields: sec.fields.iter().map(field).collect(),
+                    row_heading: "",
                     columns: Vec::new(),
                     rows: Vec::new(),
                 }
             }
         })
         .collect()
+}
+
+/// Every statutory text the edit form of `form` shows: group headings, labels, the annex's
+/// instructions, the options of choices and Mẫu 05's table headings and rows.
+#[cfg(test)]
+fn statutory(form: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for s in specs(form) {
+        if let Label::Form(t) = s.title {
+            out.push(t);
+        }
+        if s.table {
+            out.extend(l::MAU05_COLUMNS);
+            out.extend(IncidentType::ALL.iter().map(|t| t.label()));
+        }
+        for f in s.fields.iter().filter(|f| !f.name.starts_with("rows.")) {
+            if let Label::Form(t) = f.label {
+                out.push(t);
+            }
+            if !f.hint.is_empty() {
+                out.push(f.hint);
+            }
+            match f.kind {
+                Kind::Choice { options, .. } => out.extend(options.iter().map(|(_, t)| *t)),
+                Kind::YesNo => out.extend([l::YES, l::NO]),
+                Kind::Level => out.extend(l::LEVELS),
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// Every interface key the forms use, for the translation test.
@@ -1082,6 +1132,103 @@ mod tests {
             "document.err.unknown_field",
         ] {
             assert!(crate::i18n::has(k), "{k}");
+        }
+    }
+
+    /// NFC, a tab a line break, a run of spaces one space or (when longer) two: the annex's
+    /// text separates cells and lines by line breaks and checkboxes by runs of spaces.
+    fn spaced(s: &str) -> String {
+        let s = ungcuu_domain::text::nfc(s).replace(['\t', '\r'], "\n");
+        let mut out = String::new();
+        for (i, line) in s.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let mut spaces = 0;
+            for c in line.trim().chars() {
+                if c == ' ' || c == '\u{a0}' {
+                    spaces += 1;
+                    continue;
+                }
+                out.push_str(&"  "[..spaces.min(2)]);
+                spaces = 0;
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Checkboxes, bullets, the dotted blanks to fill in, the brackets and slash of a blank to
+    /// choose in ("[06 THÁNG/ 01 NĂM]").
+    fn mark(c: char) -> bool {
+        matches!(c, '…' | '.' | '▪' | '■' | '□' | '☐' | '[' | ']' | '/')
+    }
+
+    /// `label` stands in `annex` as a whole, not as part of a longer wording ("Khác" is not
+    /// "Khác:", "Tự xử lý" is not "Số sự cố tự xử lý", "… VNCERT hỗ trợ" is not "… VNCERT hỗ
+    /// trợ lý"): on each side a line or cell boundary, a run of spaces, or a mark; a single
+    /// space only next to a mark or a colon, or after a label ending in a colon (the value
+    /// follows it).
+    fn stands_in(annex: &str, label: &str) -> bool {
+        let edge = |mut it: std::iter::Peekable<Box<dyn Iterator<Item = char> + '_>>,
+                    colon: bool| {
+            match it.next() {
+                None | Some('\n') => true,
+                Some(c) if mark(c) => true,
+                // Before the label, a colon ends the previous one ("…: Số ký hiệu").
+                Some(' ') => {
+                    colon
+                        || it
+                            .peek()
+                            .is_none_or(|&c| matches!(c, ' ' | '\n' | ':') || mark(c))
+                }
+                _ => false,
+            }
+        };
+        annex.match_indices(label).any(|(i, m)| {
+            let before: Box<dyn Iterator<Item = char>> = Box::new(annex[..i].chars().rev());
+            let after: Box<dyn Iterator<Item = char>> = Box::new(annex[i + m.len()..].chars());
+            edge(before.peekable(), false) && edge(after.peekable(), label.ends_with(':'))
+        })
+    }
+
+    /// The edit form cannot drift from the printed form again: every statutory text it shows
+    /// is the annex's wording (LibreOffice's text of the annex, as the reports crate's annex
+    /// test reads it), or one of the deliberate differences `labels::DIFFERENCES` records
+    /// (docs/reports.md); what is the form's own is an interface key, translated.
+    #[test]
+    fn the_edit_form_shows_the_annex_wording() {
+        let annex = spaced(include_str!(
+            "../../../ungcuu-reports/tests/annex/tt20-2017-mau-03-04-05.txt"
+        ));
+        for (theirs, ours) in l::DIFFERENCES {
+            assert!(stands_in(&annex, &spaced(theirs)), "{theirs}");
+            assert_ne!(theirs, ours);
+        }
+        let mut checked = 0;
+        for form in ["mau03", "mau04", "mau05"] {
+            for label in statutory(form) {
+                let label = spaced(label);
+                let ok = stands_in(&annex, &label)
+                    || l::DIFFERENCES.iter().any(|(_, ours)| spaced(ours) == label);
+                assert!(ok, "{form}: «{label}» is not the annex's wording");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked}");
+        // The check bites: the labels the form showed before it took the printed ones.
+        for old in [
+            "Tự xử lý",
+            "Có sự hỗ trợ của tổ chức trong nước",
+            "Yêu cầu hỗ trợ của cơ quan điều phối quốc gia",
+            "Khác",
+            "Địa chỉ",
+            "Ngày báo cáo",
+            "Đề xuất, kiến nghị",
+            "2. Danh sách tổ chức trong nước đã hỗ trợ xử lý sự cố",
+            "Số sự cố đề nghị VNCERT hỗ trợ",
+        ] {
+            assert!(!stands_in(&annex, old), "{old}");
         }
     }
 

@@ -1,7 +1,8 @@
 //! Pages of the legal documents: the "Báo cáo / Reports" section of the incident page (its
 //! documents, drafting Mẫu 03 and 04), the documents list with drafting a Mẫu 05, and the
 //! document page (the form's data, editing a draft, issuing, a new version, sending (also to
-//! chosen network members), the PDF and DOCX, the scans of sendings by letter or fax).
+//! chosen network members), the PDF and DOCX, recording a sending by letter or fax with its
+//! scan (multipart, like the evidence upload) and downloading those scans).
 
 use super::document_form;
 use super::render;
@@ -10,7 +11,8 @@ use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
 use crate::forms::{CsrfForm, field_errors, page_id};
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -32,6 +34,12 @@ pub(super) fn router() -> Router<State> {
         .route("/documents/{id}/send/approve", post(approve_send))
         .route("/documents/{id}/pdf", get(pdf))
         .route("/documents/{id}/docx", get(docx))
+        .route(
+            "/documents/{id}/sendings",
+            post(record_sending).layer(DefaultBodyLimit::max(
+                crate::api::documents::SCAN_LIMIT + 64 * 1024,
+            )),
+        )
         .route("/documents/{id}/sendings/{sending}/scan", get(scan))
 }
 
@@ -233,6 +241,16 @@ struct DocumentPage<'a> {
     members: Vec<(Uuid, String, String, bool, bool)>,
     /// Sendings by letter or fax: (id, channel label, recipients, when, scan size).
     hand: Vec<(Uuid, &'static str, String, String, i64)>,
+    /// What a refused letter/fax form sent, shown again (empty otherwise).
+    hand_form: HandForm,
+}
+
+/// The fields of the letter/fax form, as typed (the scan is never sent back).
+#[derive(Debug, Default)]
+struct HandForm {
+    channel: String,
+    recipients: String,
+    note: String,
 }
 
 /// The document page; `posted` are the strings a refused form sent, shown again as typed.
@@ -243,10 +261,11 @@ async fn page(
     posted: Option<HashMap<String, String>>,
     errors: Vec<(String, String)>,
 ) -> Response {
-    page_with(st, ctx, id, posted, errors, None).await
+    page_with(st, ctx, id, posted, errors, None, HandForm::default()).await
 }
 
-/// The document page; `ticked` keeps the network members chosen on a refused send form.
+/// The document page; `ticked` keeps the network members chosen on a refused send form and
+/// `hand_form` what a refused letter/fax form sent.
 async fn page_with(
     st: &State,
     ctx: &Ctx,
@@ -254,6 +273,7 @@ async fn page_with(
     posted: Option<HashMap<String, String>>,
     errors: Vec<(String, String)>,
     ticked: Option<Vec<Uuid>>,
+    hand_form: HandForm,
 ) -> Response {
     let v: DocumentView = match core_documents::get(&st.core, &ctx.actor(), id).await {
         Ok(v) => v,
@@ -331,6 +351,7 @@ async fn page_with(
             errors,
             members,
             hand,
+            hand_form,
         },
     );
     *r.status_mut() = status;
@@ -475,7 +496,16 @@ async fn send(
             Ok(m) => members.push(m),
             Err(_) => {
                 let e = vec![("members".to_string(), ctx.t("err.invalid").to_string())];
-                return page_with(&st, &ctx, id, None, e, Some(Vec::new())).await;
+                return page_with(
+                    &st,
+                    &ctx,
+                    id,
+                    None,
+                    e,
+                    Some(Vec::new()),
+                    HandForm::default(),
+                )
+                .await;
             }
         }
     }
@@ -488,7 +518,7 @@ async fn send(
         Ok(_) => redirect_with_flash(&ctx, &format!("/documents/{id}"), "document.sent"),
         Err(CoreError::Invalid(e)) => {
             let e = field_errors(&ctx, &e);
-            page_with(&st, &ctx, id, None, e, Some(members)).await
+            page_with(&st, &ctx, id, None, e, Some(members), HandForm::default()).await
         }
         Err(e) => crate::error::core_page(&ctx, e),
     }
@@ -514,6 +544,92 @@ async fn approve_send(
         "document.sent",
     )
     .await
+}
+
+/// Records a sending of an issued document by letter or fax from the document page: the same
+/// service as `POST /api/v1/documents/{id}/sendings`, the scan posted as a file. The document
+/// is looked up before the body is read, so someone who may not read it gets "not found"
+/// whatever they post; a refused form comes back with 422 and the message next to its field.
+async fn record_sending(
+    axum::extract::State(st): axum::extract::State<State>,
+    SignedIn(ctx): SignedIn,
+    Path(id): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let id = match page_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Err(e) = core_documents::get(&st.core, &ctx.actor(), id).await {
+        return crate::error::core_page(&ctx, e);
+    }
+    let Ok(mp) = mp else {
+        return crate::error::page(&ctx, StatusCode::BAD_REQUEST);
+    };
+    let (form, scan) = match read_hand_form(&ctx, mp).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let h = ungcuu_core::letters::HandSending {
+        channel: form.channel.clone(),
+        recipients: form.recipients.clone(),
+        note: form.note.clone(),
+    };
+    match ungcuu_core::letters::record_by_hand(&st.core, &ctx.actor(), id, h, &scan).await {
+        Ok(_) => redirect_with_flash(
+            &ctx,
+            &format!("/documents/{id}#hand-sendings"),
+            "document.hand_recorded",
+        ),
+        Err(CoreError::Invalid(e)) => {
+            let e = field_errors(&ctx, &e);
+            page_with(&st, &ctx, id, None, e, None, form).await
+        }
+        Err(e) => crate::error::core_page(&ctx, e),
+    }
+}
+
+/// The letter/fax form's fields and the scan's bytes (at most the route's body limit, else
+/// 413); a missing or wrong CSRF token is refused like any other form's.
+async fn read_hand_form(ctx: &Ctx, mut mp: Multipart) -> Result<(HandForm, Vec<u8>), Response> {
+    let mut csrf_ok = false;
+    let mut form = HandForm::default();
+    let mut scan = Vec::new();
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(crate::error::page(ctx, e.status())),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == "scan" {
+            match field.bytes().await {
+                Ok(b) => scan = b.to_vec(),
+                Err(e) => return Err(crate::error::page(ctx, e.status())),
+            }
+            continue;
+        }
+        let v = match field.text().await {
+            Ok(t) => t,
+            Err(e) => return Err(crate::error::page(ctx, e.status())),
+        };
+        match name.as_str() {
+            "_csrf" => {
+                let expected = ctx.csrf();
+                csrf_ok =
+                    !expected.is_empty() && ungcuu_core::secrets::constant_time_eq(&v, expected);
+            }
+            "channel" => form.channel = v,
+            "recipients" => form.recipients = v,
+            "note" => form.note = v,
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        tracing::warn!(request_id = %ctx.request_id, "CSRF token missing or wrong");
+        return Err(crate::error::page(ctx, StatusCode::BAD_REQUEST));
+    }
+    Ok((form, scan))
 }
 
 async fn download(st: &State, ctx: &Ctx, id: &str, format: &str) -> Response {

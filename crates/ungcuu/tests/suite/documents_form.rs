@@ -171,10 +171,22 @@ async fn the_form_changes_exactly_the_edited_fields_and_unticked_boxes_become_fa
     assert!(page.body.contains("id=\"edit-document\""));
     assert!(!page.body.contains("name=\"data\""), "no JSON textarea");
     every_input_is_labelled(&page.body);
-    // Mandatory fields carry the form's (*).
-    assert!(page.body.contains("Tên tổ chức/cá nhân báo cáo sự cố (*)"));
-    assert!(page.body.contains("Chức vụ</label>"), "optional: no (*)");
-    assert!(page.body.contains("CÁCH THỨC PHÁT HIỆN (*)"));
+    // The labels are the printed form's, (*) and colons included; the marker is added only
+    // where the printed wording has none, and the annex's instructions are shown.
+    assert!(
+        page.body
+            .contains("Tên tổ chức/cá nhân báo cáo sự cố (*)</label>")
+    );
+    assert!(page.body.contains("Chức vụ:</label>"), "optional: no (*)");
+    assert!(page.body.contains(
+        "CÁCH THỨC PHÁT HIỆN * (Đánh dấu những cách thức được sử dụng để phát hiện sự cố)</legend>"
+    ));
+    assert!(!page.body.contains("(*) (*)") && !page.body.contains("* (*)"));
+    assert!(
+        page.body
+            .contains("Ngày và thời gian phát hiện sự cố (*)</label>")
+    );
+    assert!(page.body.contains(ungcuu_reports::labels::DESCRIPTION_HINT));
 
     // Posting the form untouched changes nothing.
     let mut fields = form_fields(&page.body, "edit-document");
@@ -264,10 +276,7 @@ async fn the_summary_table_and_the_final_report_are_edited_field_by_field() {
     let page = s.get(&format!("/documents/{id}")).await;
     assert_eq!(page.status, 200);
     every_input_is_labelled(&page.body);
-    assert!(
-        page.body
-            .contains("Yêu cầu hỗ trợ của cơ quan điều phối quốc gia")
-    );
+    assert!(page.body.contains("Số sự cố đề nghị VNCERT hỗ trợ xử lý"));
     let mut fields = form_fields(&page.body, "edit-document");
     put(&mut fields, "rows.DEFACE.count", "4");
     put(&mut fields, "rows.DEFACE.self_handled", "3");

@@ -545,3 +545,173 @@ async fn with_approval_on_the_chosen_members_wait_and_go_once_a_second_person_ap
     assert_eq!(member["org_id"], csirt.to_string());
     assert_eq!(member["to"], "doiungcuu@tinh.test.vn");
 }
+
+/// The letter/fax form on the document page posts `multipart/form-data` with the CSRF token:
+/// bad input comes back with 422 next to its field and records nothing; a good one records the
+/// sending, stops the notification clock of the incident (Mẫu 03) and the scan downloads with
+/// the same SHA-256; another organisation's officer gets "not found".
+#[tokio::test]
+async fn a_letter_or_fax_is_recorded_from_the_document_page_with_its_scan() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let officer = &f.officer_a.2;
+    let id = report(
+        &app,
+        officer,
+        &report_body(f.org_a, "Sự cố gửi fax từ trang văn bản"),
+    )
+    .await;
+    let d = draft(&app, officer, "mau03", &id).await;
+    complete(&app, officer, &d).await;
+    let doc = d["id"].as_str().unwrap().to_string();
+    let web = WebSession::new(&app.url);
+    web.login(&f.officer_a.0, PASSWORD).await;
+    // A draft has no such form: only an issued document is sent.
+    let page = web.get(&format!("/documents/{doc}")).await;
+    assert!(!page.body.contains("id=\"record-sending\""));
+    assert_eq!(issue(&app, officer, &doc).await.0, 200);
+    let page = web.get(&format!("/documents/{doc}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"record-sending\"")
+            && page.body.contains("enctype=\"multipart/form-data\""),
+        "{}",
+        page.body
+    );
+    let path = format!("/documents/{doc}/sendings");
+    let scan = b"%PDF-1.4\n% b\xe1\xba\xa3n ch\xe1\xbb\xa5p fax\n%%EOF\n".repeat(200);
+    let recipients = "Cục An toàn thông tin, VNCERT";
+    let sendings = || async {
+        let (s, list) = app
+            .get_json(&format!("/api/v1/documents/{doc}/sendings"), officer)
+            .await;
+        assert_eq!(s, 200, "{list}");
+        list.as_array().unwrap().len()
+    };
+    let notification = || async {
+        let (_, c) = app
+            .get_json(&format!("/api/v1/incidents/{id}/clocks"), officer)
+            .await;
+        let clock = c["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kind"] == "notification")
+            .unwrap()
+            .clone();
+        (clock["status"].as_str().unwrap().to_string(), c)
+    };
+    let (before, _) = notification().await;
+    assert_ne!(before, "stopped");
+    // Bad input: the page again, 422, the message next to the field, what was typed kept.
+    for (channel, to, file, error) in [
+        ("letter", recipients, &b""[..], "hand-scan-error"),
+        ("pigeon", recipients, &scan[..], "hand-channel-error"),
+        ("fax", "   ", &scan[..], "hand-recipients-error"),
+    ] {
+        let r = web
+            .post_multipart(
+                &path,
+                &[
+                    ("channel", channel),
+                    ("recipients", to),
+                    ("note", "Ghi chú thử"),
+                ],
+                &[("scan", if file.is_empty() { "" } else { "fax.pdf" }, file)],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{channel} {to:?}: {}", r.body);
+        assert!(r.body.contains(&format!("id=\"{error}\"")), "{error}");
+        assert!(r.body.contains("Ghi chú thử"), "the note is shown again");
+        assert_eq!(sendings().await, 0, "{error}: nothing recorded");
+    }
+    // Over 20 MiB, like the API: refused before anything is kept.
+    let big = vec![b'%'; 20 * 1024 * 1024 + 128 * 1024];
+    let r = web
+        .post_multipart(
+            &path,
+            &[("channel", "letter"), ("recipients", recipients)],
+            &[("scan", "lon.pdf", &big)],
+        )
+        .await;
+    assert_eq!(r.status, 413);
+    assert_eq!(sendings().await, 0);
+    // Without the page's CSRF token nothing is recorded either.
+    let r = web
+        .post_multipart(
+            &path,
+            &[
+                ("_csrf", "forged"),
+                ("channel", "fax"),
+                ("recipients", recipients),
+            ],
+            &[("scan", "fax.pdf", &scan)],
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(sendings().await, 0);
+    assert_eq!(notification().await.0, before);
+    // Another organisation's officer: not found, nothing recorded.
+    let b = WebSession::new(&app.url);
+    b.login(&f.officer_b.0, PASSWORD).await;
+    b.get("/").await;
+    let r = b
+        .post_multipart(
+            &path,
+            &[("channel", "fax"), ("recipients", recipients)],
+            &[("scan", "fax.pdf", &scan)],
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(sendings().await, 0);
+    // The good form: back to the document, where the sending is listed with its scan.
+    let r = web
+        .post_multipart(
+            &path,
+            &[
+                ("channel", "fax"),
+                ("recipients", recipients),
+                ("note", "Xác nhận fax số 0277 3851 234"),
+            ],
+            &[("scan", "fax.pdf", &scan)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/documents/{doc}#hand-sendings").as_str())
+    );
+    let (s, list) = app
+        .get_json(&format!("/api/v1/documents/{doc}/sendings"), officer)
+        .await;
+    assert_eq!(s, 200);
+    let list = list.as_array().unwrap().clone();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["channel"], "fax");
+    assert_eq!(list[0]["recipients"], recipients);
+    assert_eq!(list[0]["note"], "Xác nhận fax số 0277 3851 234");
+    assert_eq!(list[0]["scan_media_type"], "application/pdf");
+    let page = web.get(&format!("/documents/{doc}")).await;
+    assert!(
+        page.body
+            .contains("Đã ghi nhận việc gửi bằng công văn, fax.")
+    );
+    assert!(page.body.contains(recipients), "{}", page.body);
+    let link = format!(
+        "/documents/{doc}/sendings/{}/scan",
+        list[0]["id"].as_str().unwrap()
+    );
+    assert!(page.body.contains(&format!("href=\"{link}\"")));
+    let dl = web.get(&link).await;
+    assert_eq!(dl.status, 200);
+    assert_eq!(
+        hex::encode(Sha256::digest(dl.body.as_bytes())),
+        hex::encode(Sha256::digest(&scan))
+    );
+    assert_eq!(list[0]["scan_sha256"], hex::encode(Sha256::digest(&scan)));
+    // The notification clock of the incident stopped, by fax.
+    let (status, c) = notification().await;
+    assert_eq!(status, "stopped", "{c}");
+    assert_eq!(c["records"][0]["channel"], "fax", "{c}");
+    assert_eq!(c["records"][0]["recipients"], recipients, "{c}");
+}

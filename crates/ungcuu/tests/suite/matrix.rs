@@ -857,6 +857,13 @@ fn page_probes(f: &Fixture, b: &OfB) -> Vec<PageProbe> {
             format!("/documents/{}/send", b.document),
             vec![("member", f.org_b.to_string())],
         ),
+        // Multipart on the page; a form-encoded probe is refused the same way (the document
+        // is looked up before the body is read). The multipart probe is in documents_network.
+        (
+            Method::POST,
+            format!("/documents/{}/sendings", b.document),
+            vec![("channel", "fax".into()), ("recipients", "x".into())],
+        ),
         (
             Method::GET,
             format!("/documents/{}/sendings/{}/scan", b.document, b.sending),

@@ -1000,3 +1000,49 @@ fn issued_stem(d: &serde_json::Value) -> String {
     let year = d["data"]["header"]["date"]["year"].as_u64().unwrap();
     format!("mau03-{seq}-{year}-v1")
 }
+
+#[tokio::test]
+async fn payloads_in_a_letter_or_fax_sending_stay_inert_on_the_document_page() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    let id = crate::documents::report(
+        &app,
+        &f.officer_a.2,
+        &crate::incidents::report_body(f.org_a, "Sự cố XSS công văn"),
+    )
+    .await;
+    let doc = crate::documents::issued(&app, &f.officer_a.2, "mau03", &id).await;
+    let path = format!("/documents/{}", doc["id"].as_str().unwrap());
+    let s = WebSession::new(&app.url);
+    s.login(&f.officer_a.0, PASSWORD).await;
+    s.get(&path).await;
+    let scan = b"%PDF-1.4\n%%EOF\n";
+    for p in XSS_CORPUS {
+        let to: String = p.chars().take(1000).collect();
+        // Refused (no scan): what was typed comes back in the form, inert.
+        let r = s
+            .post_multipart(
+                &format!("{path}/sendings"),
+                &[("channel", "letter"), ("recipients", &to), ("note", p)],
+                &[("scan", "", b"")],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{p}");
+        assert_inert(&r.body, &to, "refused letter/fax form");
+        assert_inert(&r.body, p, "refused letter/fax form's note");
+        if to.trim().is_empty() {
+            continue;
+        }
+        let r = s
+            .post_multipart(
+                &format!("{path}/sendings"),
+                &[("channel", "fax"), ("recipients", &to), ("note", p)],
+                &[("scan", "fax.pdf", scan)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{p}: {}", r.body);
+        let page = s.get(&path).await;
+        assert_eq!(page.status, 200);
+        assert_inert(&page.body, to.trim(), "hand sendings list");
+    }
+}
