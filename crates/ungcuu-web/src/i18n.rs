@@ -1863,6 +1863,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "Lessons learned",
     ),
     (
+        "document.without_outcome",
+        "{n} sự cố trong kỳ chưa ghi nhận hỗ trợ xử lý và thiệt hại, nên được tính là tự xử lý (hoặc đề nghị VNCERT/CC hỗ trợ nếu cần nguồn lực bên ngoài). Hãy ghi nhận ở trang từng sự cố rồi lập lại báo cáo.",
+        "{n} incident(s) of the period have no recorded help and damage, so they are counted as self-handled (or as helped by VNCERT/CC when outside resources were needed). Record them on each incident's page, then draw the summary up again.",
+    ),
+    (
         "incident.outcome",
         "Hỗ trợ xử lý và thiệt hại",
         "Help received and damage",

@@ -243,6 +243,8 @@ struct DocumentPage<'a> {
     hand: Vec<(Uuid, &'static str, String, String, i64)>,
     /// What a refused letter/fax form sent, shown again (empty otherwise).
     hand_form: HandForm,
+    /// On a Mẫu 05 draft: how many incidents of its period have no recorded outcome, said.
+    without_outcome: Option<String>,
 }
 
 /// The fields of the letter/fax form, as typed (the scan is never sent back).
@@ -293,6 +295,20 @@ async fn page_with(
         .date
         .map(|x| x.numeric())
         .unwrap_or_default();
+    // A summary drawn up before every incident's outcome was recorded counts some by guess;
+    // the draft says how many, so they can be completed and the draft made again.
+    let without_outcome = if d.is_issued() {
+        None
+    } else {
+        match core_documents::period_summary(&st.core, &v).await {
+            Ok(Some(s)) if s.without_outcome > 0 => Some(ctx.tf(
+                "document.without_outcome",
+                &[("n", &s.without_outcome.to_string())],
+            )),
+            Ok(_) => None,
+            Err(e) => return crate::error::core_page(ctx, e),
+        }
+    };
     let mut members = Vec::new();
     if v.can_write && d.is_issued() && d.form != "mau05" {
         let ticked = match (ticked, d.incident_id) {
@@ -352,6 +368,7 @@ async fn page_with(
             members,
             hand,
             hand_form,
+            without_outcome,
         },
     );
     *r.status_mut() = status;

@@ -147,6 +147,19 @@ async fn help_and_damage_are_recorded_by_the_handlers_and_counted_in_the_summary
     );
     assert_eq!(d["data"]["foreign_helpers"], json!(["Kaspersky Lab"]));
     let _ = unrecorded;
+    // The draft's page says one incident of the period was counted without an outcome.
+    let w = WebSession::new(&app.url);
+    assert_eq!(w.login(&f.coordinator.0, PASSWORD).await.status, 303);
+    let page = w
+        .get(&format!("/documents/{}", d["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"without-outcome\"")
+            && page.body.contains("1 sự cố trong kỳ chưa ghi nhận"),
+        "{}",
+        page.body
+    );
 
     // Issued, the PDF prints the lists and the damage.
     let id = d["id"].as_str().unwrap().to_string();
