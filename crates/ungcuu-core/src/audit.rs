@@ -37,6 +37,28 @@ pub async fn denied(
     err
 }
 
+/// Refuses (audited, as a denial on the setting `key`) anyone but province-wide coordinators,
+/// administrators and the command line: the province's settings are theirs to change.
+pub async fn require_settings_writer(core: &Core, actor: &Actor, key: &str) -> Result<()> {
+    if actor
+        .principal
+        .as_ref()
+        .is_some_and(|p| !p.can_everywhere(Action::IncidentCoordinate))
+    {
+        return Err(denied(
+            core,
+            actor,
+            Action::IncidentCoordinate,
+            "settings",
+            Some(key.into()),
+            None,
+            CoreError::ForbiddenWith("incident.err.needs_coordinator"),
+        )
+        .await);
+    }
+    Ok(())
+}
+
 /// Checks `action` on `org` for `actor`; the command line may do anything.
 pub async fn require(
     core: &Core,

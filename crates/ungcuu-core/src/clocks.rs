@@ -101,22 +101,7 @@ pub async fn rules(core: &Core) -> Result<ClockRules> {
 
 /// Replaces the rules (province-wide coordinators and administrators).
 pub async fn set_rules(core: &Core, actor: &Actor, new: ClockRules) -> Result<ClockRules> {
-    if actor
-        .principal
-        .as_ref()
-        .is_some_and(|p| !p.can_everywhere(Action::IncidentCoordinate))
-    {
-        return Err(denied(
-            core,
-            actor,
-            Action::IncidentCoordinate,
-            "settings",
-            Some(RULES_KEY.into()),
-            None,
-            CoreError::ForbiddenWith("incident.err.needs_coordinator"),
-        )
-        .await);
-    }
+    crate::audit::require_settings_writer(core, actor, RULES_KEY).await?;
     new.validate().map_err(CoreError::Invalid)?;
     let value = serde_json::to_string(&new)
         .map_err(|e| CoreError::Internal(format!("clock rules: {e}")))?;

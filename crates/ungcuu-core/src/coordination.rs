@@ -79,22 +79,7 @@ pub async fn set_national_contact(
     actor: &Actor,
     new: NationalContact,
 ) -> Result<NationalContact> {
-    if actor
-        .principal
-        .as_ref()
-        .is_some_and(|p| !p.can_everywhere(Action::IncidentCoordinate))
-    {
-        return Err(denied(
-            core,
-            actor,
-            Action::IncidentCoordinate,
-            "settings",
-            Some(NATIONAL_KEY.into()),
-            None,
-            CoreError::ForbiddenWith("incident.err.needs_coordinator"),
-        )
-        .await);
-    }
+    crate::audit::require_settings_writer(core, actor, NATIONAL_KEY).await?;
     let mut e = Errors::default();
     let name = e.text("name", &new.name, LINE_MAX);
     let email = e.email("email", &new.email);

@@ -4,13 +4,11 @@
 //! what goes to the national coordinator. Province-wide coordinators (and administrators) read
 //! and change them, like the severity rules; every change is audited with the old and new values.
 
-use crate::audit::denied;
 use crate::documents::PLACE_KEY;
 use crate::sending::{APPROVAL_KEY, NATIONAL_EMAIL_KEY};
 use crate::{Actor, Core, CoreError, Result};
 use serde::Serialize;
 use serde_json::json;
-use ungcuu_domain::permissions::Action;
 use ungcuu_domain::timefmt::now;
 use ungcuu_domain::validate::Errors;
 use ungcuu_store::{audit, commit, settings};
@@ -29,27 +27,6 @@ pub struct DocumentSettings {
     pub national_approval: bool,
 }
 
-/// Refuses anyone but province-wide coordinators and administrators (audited).
-async fn require_coordinator(core: &Core, actor: &Actor) -> Result<()> {
-    if actor
-        .principal
-        .as_ref()
-        .is_some_and(|p| !p.can_everywhere(Action::IncidentCoordinate))
-    {
-        return Err(denied(
-            core,
-            actor,
-            Action::IncidentCoordinate,
-            "settings",
-            Some("documents".into()),
-            None,
-            CoreError::ForbiddenWith("incident.err.needs_coordinator"),
-        )
-        .await);
-    }
-    Ok(())
-}
-
 async fn load(core: &Core) -> Result<DocumentSettings> {
     let mut c = core.db.conn().await?;
     let text = |v: Option<String>| v.map(|s| s.trim().to_string()).unwrap_or_default();
@@ -64,7 +41,7 @@ async fn load(core: &Core) -> Result<DocumentSettings> {
 
 /// The document settings (province-wide coordinators and administrators).
 pub async fn get(core: &Core, actor: &Actor) -> Result<DocumentSettings> {
-    require_coordinator(core, actor).await?;
+    crate::audit::require_settings_writer(core, actor, "documents").await?;
     load(core).await
 }
 
@@ -73,7 +50,7 @@ pub async fn get(core: &Core, actor: &Actor) -> Result<DocumentSettings> {
 /// written then; otherwise the three keys change in one transaction with one audit event
 /// holding the values before and after.
 pub async fn set(core: &Core, actor: &Actor, new: DocumentSettings) -> Result<DocumentSettings> {
-    require_coordinator(core, actor).await?;
+    crate::audit::require_settings_writer(core, actor, "documents").await?;
     let mut e = Errors::default();
     let place = e.text("place", new.place.trim(), PLACE_MAX);
     if place.contains(['\n', '\r', '\t']) {

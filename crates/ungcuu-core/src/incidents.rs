@@ -283,22 +283,7 @@ pub async fn set_severity_rules(
     actor: &Actor,
     new: SeverityRules,
 ) -> Result<SeverityRules> {
-    if actor
-        .principal
-        .as_ref()
-        .is_some_and(|p| !p.can_everywhere(Action::IncidentCoordinate))
-    {
-        return Err(denied(
-            core,
-            actor,
-            Action::IncidentCoordinate,
-            "settings",
-            Some(RULES_KEY.into()),
-            None,
-            CoreError::ForbiddenWith("incident.err.needs_coordinator"),
-        )
-        .await);
-    }
+    crate::audit::require_settings_writer(core, actor, RULES_KEY).await?;
     new.validate().map_err(CoreError::Invalid)?;
     let before = severity_rules(core).await?;
     let t = now();
@@ -997,6 +982,20 @@ pub async fn set_review(
     commit(tx).await?;
     let mut c = core.db.conn().await?;
     store::get(&mut c, id).await?.ok_or(CoreError::NotFound)
+}
+
+/// Adds a bilingual manual line to incident `id`'s timeline, happening now, and marks the
+/// incident changed (what sendings, tasks and other sections record there).
+pub(crate) async fn note_line(
+    tx: &mut ungcuu_store::Connection,
+    actor: &Actor,
+    id: Uuid,
+    line: String,
+    t: OffsetDateTime,
+) -> Result<()> {
+    store::insert_event(tx, &event(actor, id, EventKind::Manual, Some(line), t, t)).await?;
+    store::touch(tx, id, t).await?;
+    Ok(())
 }
 
 /// What is recorded of who helped and the damage (Mẫu 05's columns and lists).

@@ -12,7 +12,7 @@ use ungcuu_domain::timefmt::now;
 use ungcuu_domain::validate::FieldError;
 use ungcuu_store::clocks::{self as cstore, ReportRecord};
 use ungcuu_store::documents as store;
-use ungcuu_store::incidents::{self as istore, EventKind};
+use ungcuu_store::incidents as istore;
 use ungcuu_store::{audit, commit};
 use uuid::Uuid;
 
@@ -146,12 +146,7 @@ pub async fn record_by_hand(
             },
             channel.as_str(),
         );
-        istore::insert_event(
-            &mut tx,
-            &crate::incidents::event(actor, i.id, EventKind::Manual, Some(line), t, t),
-        )
-        .await?;
-        istore::touch(&mut tx, i.id, t).await?;
+        crate::incidents::note_line(&mut tx, actor, i.id, line, t).await?;
     }
     store::mark_sent(&mut tx, d.id, t).await?;
     let ev = actor.event(

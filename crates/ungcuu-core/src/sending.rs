@@ -19,7 +19,7 @@ use ungcuu_domain::timefmt::{now, rfc3339};
 use ungcuu_domain::validate::FieldError;
 use ungcuu_store::clocks::{self as cstore, ReportRecord};
 use ungcuu_store::documents::{self as store, Document};
-use ungcuu_store::incidents::{self as istore, EventKind};
+use ungcuu_store::incidents as istore;
 use ungcuu_store::orgs::{self, OrgFilter};
 use ungcuu_store::outbox::Attachment;
 use ungcuu_store::{Connection, audit, commit, network, settings};
@@ -636,12 +636,7 @@ async fn queue(
             "Đã gửi {title_vi} số {number} qua thư điện tử tới {recipients} / {title_en} no. \
              {number} e-mailed to {recipients}"
         );
-        istore::insert_event(
-            &mut tx,
-            &crate::incidents::event(actor, i.id, EventKind::Manual, Some(line), t, t),
-        )
-        .await?;
-        istore::touch(&mut tx, i.id, t).await?;
+        crate::incidents::note_line(&mut tx, actor, i.id, line, t).await?;
     }
     store::mark_sent(&mut tx, d.id, t).await?;
     let ev = actor.event(

@@ -20,7 +20,7 @@ use ungcuu_domain::tasks::{
 };
 use ungcuu_domain::timefmt::now;
 use ungcuu_domain::validate::Errors;
-use ungcuu_store::incidents::{self as istore, EventKind, Incident};
+use ungcuu_store::incidents::{self as istore, Incident};
 use ungcuu_store::systems::OrgRef;
 use ungcuu_store::tasks::{self as store, ChecklistItem, Comment, StoredPlaybook, Task};
 use ungcuu_store::{Connection, audit, commit, orgs, settings};
@@ -248,11 +248,7 @@ async fn instantiate(
         ids.push(task.id);
         titles.push(task.title);
     }
-    istore::insert_event(
-        tx,
-        &incidents::event(actor, i.id, EventKind::Manual, Some(line), t, t),
-    )
-    .await?;
+    incidents::note_line(tx, actor, i.id, line, t).await?;
     let ev = actor.event(
         "task.create",
         INCIDENT,
@@ -779,10 +775,10 @@ pub async fn create(core: &Core, actor: &Actor, incident: Uuid, new: NewTask) ->
     } else {
         ("Nhiệm vụ mới", "New task")
     };
-    timeline(
+    incidents::note_line(
         &mut tx,
         actor,
-        &i,
+        i.id,
         format!("{}: {} / {}: {}", what.0, task.title, what.1, task.title),
         t,
     )
@@ -811,22 +807,6 @@ pub async fn create(core: &Core, actor: &Actor, incident: Uuid, new: NewTask) ->
     store::get(&mut c, task.id)
         .await?
         .ok_or(CoreError::NotFound)
-}
-
-async fn timeline(
-    tx: &mut Connection,
-    actor: &Actor,
-    i: &Incident,
-    line: String,
-    t: OffsetDateTime,
-) -> Result<()> {
-    istore::insert_event(
-        tx,
-        &incidents::event(actor, i.id, EventKind::Manual, Some(line), t, t),
-    )
-    .await?;
-    istore::touch(tx, i.id, t).await?;
-    Ok(())
 }
 
 /// Changes of a task; absent fields stay. Only the incident's handlers change anything but the
@@ -957,7 +937,7 @@ pub async fn update(core: &Core, actor: &Actor, id: Uuid, ch: TaskChanges) -> Re
             after.title, after.title
         )
     };
-    timeline(&mut tx, actor, &i, line, t).await?;
+    incidents::note_line(&mut tx, actor, i.id, line, t).await?;
     let ev = actor.event(
         "task.update",
         OBJECT,
@@ -1014,10 +994,10 @@ pub async fn add_item(core: &Core, actor: &Actor, id: Uuid, text: &str) -> Resul
     let mut tx = core.db.begin().await?;
     let n = store::add_item(&mut tx, id, &text).await?;
     store::touch(&mut tx, id, t).await?;
-    timeline(
+    incidents::note_line(
         &mut tx,
         actor,
-        &i,
+        i.id,
         format!(
             "Nhiệm vụ «{}»: thêm mục kiểm tra «{text}» / Task “{}”: checklist item “{text}” added",
             task.title, task.title
@@ -1062,7 +1042,7 @@ pub async fn tick(core: &Core, actor: &Actor, id: Uuid, ordinal: i64, done: bool
             task.title, item.text, task.title, item.text
         )
     };
-    timeline(&mut tx, actor, &i, line, t).await?;
+    incidents::note_line(&mut tx, actor, i.id, line, t).await?;
     let ev = actor.event(
         if done {
             "task.checklist_tick"
@@ -1101,10 +1081,10 @@ pub async fn comment(core: &Core, actor: &Actor, id: Uuid, text: &str) -> Result
     let mut tx = core.db.begin().await?;
     store::insert_comment(&mut tx, &m).await?;
     store::touch(&mut tx, id, t).await?;
-    timeline(
+    incidents::note_line(
         &mut tx,
         actor,
-        &i,
+        i.id,
         format!(
             "Ý kiến về nhiệm vụ «{}»: {} / Comment on task “{}”",
             task.title, m.body, task.title

@@ -379,20 +379,7 @@ async fn the_summary_deadline_reminds_the_coordinators_escalates_once_and_stops_
         .await;
     assert_eq!(s, 201, "{d}");
     let id = d["id"].as_str().unwrap().to_string();
-    let mut data = d["data"].clone();
-    data["address"] = json!("Số 12 đường Võ Trường Toản, TP Cao Lãnh");
-    data["header"]["place"] = json!("Đồng Tháp");
-    data["header"]["signer_title"] = json!("GIÁM ĐỐC");
-    data["header"]["signer_name"] = json!("Trần Thị Điều Phối");
-    let (s, e) = app
-        .send_json(
-            Method::PUT,
-            &format!("/api/v1/documents/{id}"),
-            coord,
-            &json!({ "data": data }),
-        )
-        .await;
-    assert_eq!(s, 200, "{e}");
+    crate::documents::complete(&app, coord, &d).await;
     let (s, i) = crate::documents::issue(&app, coord, &id).await;
     assert_eq!(s, 200, "{i}");
     let r = app

@@ -33,12 +33,16 @@ pub async fn draft(app: &TestApp, token: &str, form: &str, incident: &str) -> Va
 }
 
 /// Fills what an organisation without a profile leaves empty (place and signer; for Mẫu 04
-/// without an issued Mẫu 03, the initial report's number and date) and saves the draft.
+/// without an issued Mẫu 03, the initial report's number and date; for Mẫu 05 the address)
+/// and saves the draft.
 pub async fn complete(app: &TestApp, token: &str, d: &Value) -> Value {
     let mut data = d["data"].clone();
     data["header"]["place"] = json!("Đồng Tháp");
     data["header"]["signer_title"] = json!("GIÁM ĐỐC");
     data["header"]["signer_name"] = json!("Nguyễn Văn Ký");
+    if d["form"] == "mau05" && data["address"] == "" {
+        data["address"] = json!("Số 12 đường Võ Trường Toản, Phường 1, TP Cao Lãnh");
+    }
     if d["form"] == "mau04" && data["initial_report_number"] == "" {
         data["initial_report_number"] = json!("07/BC-GIAY");
         data["initial_report_date"] = json!({"day": 2, "month": 1, "year": 2026});

@@ -163,20 +163,7 @@ async fn help_and_damage_are_recorded_by_the_handlers_and_counted_in_the_summary
 
     // Issued, the PDF prints the lists and the damage.
     let id = d["id"].as_str().unwrap().to_string();
-    let mut data = d["data"].clone();
-    data["address"] = json!("Số 12 đường Võ Trường Toản, Phường 1, TP Cao Lãnh");
-    data["header"]["place"] = json!("Đồng Tháp");
-    data["header"]["signer_title"] = json!("GIÁM ĐỐC");
-    data["header"]["signer_name"] = json!("Trần Thị Điều Phối");
-    let (s, e) = app
-        .send_json(
-            Method::PUT,
-            &format!("/api/v1/documents/{id}"),
-            coord,
-            &json!({ "data": data }),
-        )
-        .await;
-    assert_eq!(s, 200, "{e}");
+    crate::documents::complete(&app, coord, &d).await;
     let (s, i) = issue(&app, coord, &id).await;
     assert_eq!(s, 200, "{i}");
     let (_, pdf, _) = download(&app, coord, &id, "pdf").await;
