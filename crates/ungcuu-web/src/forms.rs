@@ -103,6 +103,27 @@ pub fn page_id(ctx: &Ctx, id: &str) -> Result<uuid::Uuid, Response> {
         .map_err(|_| crate::error::page(ctx, axum::http::StatusCode::NOT_FOUND))
 }
 
+/// The UUID in a page's path (`/…/{id}`): anything that is not one is the same 404 page as a
+/// missing row, before the handler runs. Put it after `SignedIn` so that a visitor who is not
+/// signed in is sent to sign in first.
+#[derive(Debug, Clone, Copy)]
+pub struct PageId(pub uuid::Uuid);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageId {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        s: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, s).await?;
+        let raw = axum::extract::Path::<String>::from_request_parts(parts, s)
+            .await
+            .map(|p| p.0)
+            .unwrap_or_default();
+        page_id(&ctx, &raw).map(PageId)
+    }
+}
+
 /// An optional UUID from a form field (empty means none).
 pub fn opt_uuid(s: &Option<String>) -> Result<Option<uuid::Uuid>, uuid::Error> {
     match s.as_deref().map(str::trim) {

@@ -2,7 +2,8 @@
 //! checkpoints.
 
 use super::dto::UserOut;
-use super::extract::{ApiJson, Caller, path_id};
+use super::extract::ApiId;
+use super::extract::{ApiJson, Caller};
 use super::{Problem, ok};
 use crate::State;
 use crate::ctx::Ctx;
@@ -168,12 +169,8 @@ pub async fn put_policy(
 pub async fn reset_mfa(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     if ctx.auth.as_ref().is_some_and(|a| a.user.id == id) {
         return crate::error::problem(&ctx, StatusCode::FORBIDDEN, ctx.t("error.403.body"), vec![]);
     }

@@ -2,13 +2,13 @@
 //! the deadlines list (every running clock the caller may see and the Mẫu 05 periods) and the
 //! clock rules.
 
-use super::extract::{ApiJson, Caller, path_id};
+use super::extract::ApiId;
+use super::extract::{ApiJson, Caller};
 use super::systems::OrgRefOut;
 use super::{Problem, ok};
 use crate::State;
 use crate::error::core_problem;
 use axum::Router;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -290,12 +290,8 @@ impl Default for ClockRulesBody {
 pub(crate) async fn incident_clocks(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_clocks::for_incident(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -315,13 +311,9 @@ pub(crate) async fn incident_clocks(
 pub(crate) async fn record_report(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<ReportRecordBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let new = NewRecord {
         kind: b.kind,
         sent_at: b.sent_at,

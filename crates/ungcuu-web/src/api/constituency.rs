@@ -2,13 +2,14 @@
 //! import, the lookup "who is responsible for …?" and the conflicts between claims.
 
 use super::dto::PageOut;
-use super::extract::{ApiJson, Caller, Paging, path_id};
+use super::extract::ApiId;
+use super::extract::{ApiJson, Caller, Paging};
 use super::{Problem, ok};
 use crate::State;
 use crate::ctx::Ctx;
 use crate::error::{core_problem, problem};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -321,14 +322,10 @@ fn invalid(ctx: &Ctx, field: &str, code: &str) -> Response {
 pub(crate) async fn list_entries(
     extract::State(st): extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     Query(q): Query<EntryQuery>,
     Query(p): Query<Paging>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let after = match p.after_uuid(&ctx) {
         Ok(a) => a,
         Err(r) => return r,
@@ -357,13 +354,9 @@ pub(crate) async fn list_entries(
 pub(crate) async fn create_entry(
     extract::State(st): extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<EntryCreate>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let new = NewEntry {
         kind: b.kind,
         value: b.value,
@@ -380,12 +373,8 @@ pub(crate) async fn create_entry(
 pub(crate) async fn get_entry(
     extract::State(st): extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match cs::get(&st.core, &ctx.actor(), id).await {
         Ok(e) => ok(StatusCode::OK, EntryOut::from(e)),
         Err(e) => core_problem(&ctx, e),
@@ -397,12 +386,8 @@ pub(crate) async fn get_entry(
 pub(crate) async fn delete_entry(
     extract::State(st): extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match cs::delete(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),

@@ -4,13 +4,13 @@
 //! incident the steering committee's directions, the spokesperson and releasers, the
 //! statements log and convening the response team.
 
-use super::extract::{ApiJson, Caller, path_id};
+use super::extract::ApiId;
+use super::extract::{ApiJson, Caller};
 use super::incidents::EventOut;
 use super::{Problem, ok};
 use crate::State;
 use crate::error::core_problem;
 use axum::Router;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -423,23 +423,13 @@ pub struct ConveneBody {
     pub reason: String,
 }
 
-macro_rules! id_or_return {
-    ($ctx:expr, $id:expr) => {
-        match path_id(&$ctx, &$id) {
-            Ok(i) => i,
-            Err(r) => return r,
-        }
-    };
-}
-
 /// The requests for support about an incident, with their threads.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/requests", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<RequestOut>), (status = 404, body = Problem)))]
 pub(crate) async fn list_requests(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     match core_coord::for_incident(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -455,10 +445,9 @@ pub(crate) async fn list_requests(
 pub(crate) async fn create_request(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<RequestCreate>,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     let new = core_coord::NewRequest {
         target: b.target,
         to_org_id: b.to_org_id,
@@ -505,9 +494,8 @@ pub(crate) async fn inbox(
 pub(crate) async fn get_request(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     match core_coord::get(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(StatusCode::OK, RequestOut::from(v)),
         Err(e) => core_problem(&ctx, e),
@@ -519,10 +507,9 @@ pub(crate) async fn get_request(
 pub(crate) async fn reply(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<ReplyBody>,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     match core_coord::reply(&st.core, &ctx.actor(), id, &b.text).await {
         Ok(r) => ok(StatusCode::CREATED, ReplyOut::from(r)),
         Err(e) => core_problem(&ctx, e),
@@ -534,10 +521,9 @@ pub(crate) async fn reply(
 pub(crate) async fn set_status(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<StatusBody>,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     match core_coord::set_status(&st.core, &ctx.actor(), id, &b.status, &b.comment).await {
         Ok(v) => ok(StatusCode::OK, RequestOut::from(v)),
         Err(e) => core_problem(&ctx, e),
@@ -594,9 +580,8 @@ pub(crate) async fn put_national_contact(
 pub(crate) async fn steering(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     match core_steer::view(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -618,10 +603,9 @@ pub(crate) async fn steering(
 pub(crate) async fn add_direction(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<DirectionBody>,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     let new = NewDirection {
         text: b.text,
         given_by: b.given_by,
@@ -639,10 +623,9 @@ pub(crate) async fn add_direction(
 pub(crate) async fn name_person(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<NamingBody>,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     match core_steer::name(&st.core, &ctx.actor(), id, &b.role, &b.name, &b.contact).await {
         Ok(r) => ok(StatusCode::CREATED, NamingOut::from(r)),
         Err(e) => core_problem(&ctx, e),
@@ -654,9 +637,8 @@ pub(crate) async fn name_person(
 pub(crate) async fn end_naming(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     match core_steer::end_naming(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),
@@ -668,10 +650,9 @@ pub(crate) async fn end_naming(
 pub(crate) async fn add_statement(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<StatementBody>,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     let new = NewStatement {
         said_at: b.said_at,
         said_by: b.said_by,
@@ -690,10 +671,9 @@ pub(crate) async fn add_statement(
 pub(crate) async fn convene(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<ConveneBody>,
 ) -> Response {
-    let id = id_or_return!(ctx, id);
     match core_steer::convene(&st.core, &ctx.actor(), id, &b.reason).await {
         Ok(c) => ok(StatusCode::CREATED, ConveningOut::from(c)),
         Err(e) => core_problem(&ctx, e),

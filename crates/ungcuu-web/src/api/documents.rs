@@ -2,6 +2,7 @@
 //! a draft, issue, make a new version, download the PDF or DOCX, send by e-mail (also to
 //! chosen network members), record a sending by letter or fax and download its scan.
 
+use super::extract::ApiId;
 use super::extract::{ApiJson, Caller, Paging, path_id};
 use super::{Problem, ok};
 use crate::State;
@@ -243,12 +244,8 @@ fn id_of(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
 pub(crate) async fn get_document(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_documents::get(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(StatusCode::OK, DocumentOut::view(v)),
         Err(e) => core_problem(&ctx, e),
@@ -260,13 +257,9 @@ pub(crate) async fn get_document(
 pub(crate) async fn edit_document(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<DocumentEdit>,
 ) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_documents::edit(&st.core, &ctx.actor(), id, b.data).await {
         Ok(v) => ok(StatusCode::OK, DocumentOut::view(v)),
         Err(e) => core_problem(&ctx, e),
@@ -279,12 +272,8 @@ pub(crate) async fn edit_document(
 pub(crate) async fn issue_document(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_documents::issue(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(StatusCode::OK, DocumentOut::view(v)),
         Err(e) => core_problem(&ctx, e),
@@ -296,12 +285,8 @@ pub(crate) async fn issue_document(
 pub(crate) async fn new_version(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_documents::new_version(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(StatusCode::CREATED, DocumentOut::view(v)),
         Err(e) => core_problem(&ctx, e),
@@ -398,13 +383,9 @@ pub struct SentOut {
 pub(crate) async fn send_document(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<DocumentSend>,
 ) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match ungcuu_core::sending::send(&st.core, &ctx.actor(), id, &b.parties, &b.members).await {
         Ok(SendOutcome::Queued(sent)) => ok(StatusCode::ACCEPTED, SendOut::queued(sent)),
         Ok(SendOutcome::AwaitingApproval(r)) => ok(
@@ -450,12 +431,8 @@ impl SendOut {
 pub(crate) async fn approve_send(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match ungcuu_core::sending::approve(&st.core, &ctx.actor(), id).await {
         Ok(sent) => ok(StatusCode::ACCEPTED, SendOut::queued(sent)),
         Err(e) => core_problem(&ctx, e),
@@ -497,14 +474,10 @@ pub struct HandRecordedOut {
 pub(crate) async fn record_by_hand(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     Query(q): Query<HandQuery>,
     body: axum::body::Bytes,
 ) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let h = ungcuu_core::letters::HandSending {
         channel: q.channel,
         recipients: q.recipients,
@@ -546,12 +519,8 @@ pub struct HandSendingOut {
 pub(crate) async fn list_hand_sendings(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match id_of(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match ungcuu_core::letters::hand_sendings(&st.core, &ctx.actor(), id).await {
         Ok(list) => ok(
             StatusCode::OK,

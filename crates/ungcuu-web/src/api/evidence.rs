@@ -2,14 +2,15 @@
 //! attachment, chain of custody and hand-over) and indicators of compromise (list with "seen
 //! in", add, extract from text, delete).
 
-use super::extract::{ApiJson, Caller, path_id};
+use super::extract::ApiId;
+use super::extract::{ApiJson, Caller};
 use super::{Problem, ok};
 use crate::State;
 use crate::ctx::Ctx;
 use crate::error::{core_problem, problem};
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, Query};
+use axum::extract::{DefaultBodyLimit, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -289,15 +290,11 @@ where
 pub(crate) async fn upload_evidence(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     Query(q): Query<UploadQuery>,
     headers: axum::http::HeaderMap,
     body: Body,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -327,12 +324,8 @@ pub(crate) async fn upload_evidence(
 pub(crate) async fn list_evidence(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::list(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -392,12 +385,8 @@ pub(crate) async fn attachment(ctx: &Ctx, e: &Evidence, path: PathBuf) -> Respon
 pub(crate) async fn download_evidence(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::download(&st.core, &ctx.actor(), id).await {
         Ok((e, path)) => attachment(&ctx, &e, path).await,
         Err(e) => core_problem(&ctx, e),
@@ -409,12 +398,8 @@ pub(crate) async fn download_evidence(
 pub(crate) async fn list_custody(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::custody(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -429,13 +414,9 @@ pub(crate) async fn list_custody(
 pub(crate) async fn hand_over(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<HandOverBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::hand_over(&st.core, &ctx.actor(), id, &b.to_whom, &b.note).await {
         Ok(c) => ok(StatusCode::CREATED, CustodyOut::from(c)),
         Err(e) => core_problem(&ctx, e),
@@ -447,12 +428,8 @@ pub(crate) async fn hand_over(
 pub(crate) async fn list_indicators(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::indicators(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -467,13 +444,9 @@ pub(crate) async fn list_indicators(
 pub(crate) async fn add_indicator(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<IndicatorBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::add_indicator(&st.core, &ctx.actor(), id, &b.kind, &b.value, &b.tlp).await
     {
         Ok(i) => ok(StatusCode::CREATED, IndicatorOut::from(i)),
@@ -486,13 +459,9 @@ pub(crate) async fn add_indicator(
 pub(crate) async fn extract_indicators(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<ExtractBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::extract(&st.core, &ctx.actor(), id, &b.text).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -507,12 +476,8 @@ pub(crate) async fn extract_indicators(
 pub(crate) async fn delete_indicator(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::delete_indicator(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),

@@ -170,6 +170,24 @@ pub fn path_id(ctx: &Ctx, s: &str) -> Result<uuid::Uuid, Response> {
         .map_err(|_| problem(ctx, StatusCode::NOT_FOUND, ctx.t("error.404.body"), vec![]))
 }
 
+/// The UUID in an API path (`/…/{id}`): anything that is not one is answered as a missing row
+/// (404 problem details), before the handler runs. Put it after [`Caller`] so that a request
+/// without a token is told to authenticate first.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiId(pub uuid::Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiId {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, s).await?;
+        let raw = axum::extract::Path::<String>::from_request_parts(parts, s)
+            .await
+            .map(|p| p.0)
+            .unwrap_or_default();
+        path_id(&ctx, &raw).map(ApiId)
+    }
+}
+
 /// Distinguishes an absent field from an explicit `null` (`Some(None)`).
 pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where

@@ -3,14 +3,15 @@
 //! and manual timeline entries, the review, and the severity rule set.
 
 use super::dto::PageOut;
-use super::extract::{ApiJson, Caller, Paging, path_id};
+use super::extract::ApiId;
+use super::extract::{ApiJson, Caller, Paging};
 use super::systems::OrgRefOut;
 use super::{Problem, ok};
 use crate::State;
 use crate::ctx::Ctx;
 use crate::error::{core_problem, problem};
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
@@ -808,12 +809,8 @@ pub(crate) async fn create_incident(
 pub(crate) async fn get_incident(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_incidents::view(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -840,13 +837,9 @@ pub(crate) async fn get_incident(
 pub(crate) async fn classify_incident(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<IncidentPatch>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let ch = ClassificationChanges {
         incident_type: b.incident_type,
         subtype: b.subtype,
@@ -866,13 +859,9 @@ pub(crate) async fn classify_incident(
 pub(crate) async fn transition_incident(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<TransitionBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_incidents::transition(&st.core, &ctx.actor(), id, &b.to, b.comment.as_deref()).await
     {
         Ok(i) => ok(StatusCode::OK, incident_out(&ctx, i)),
@@ -885,13 +874,9 @@ pub(crate) async fn transition_incident(
 pub(crate) async fn override_severity(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<SeverityOverrideBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_incidents::override_severity(&st.core, &ctx.actor(), id, &b.severity, &b.reason)
         .await
     {
@@ -906,12 +891,8 @@ pub(crate) async fn override_severity(
 pub(crate) async fn incident_timeline(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_incidents::view(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -927,13 +908,9 @@ pub(crate) async fn incident_timeline(
 pub(crate) async fn add_comment(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<NoteBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_incidents::comment(&st.core, &ctx.actor(), id, &b.text, None).await {
         Ok((e, mentions)) => ok(
             StatusCode::CREATED,
@@ -951,13 +928,9 @@ pub(crate) async fn add_comment(
 pub(crate) async fn add_timeline_entry(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<TimelineBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_incidents::add_note(&st.core, &ctx.actor(), id, &b.text, Some(&b.happened_at)).await
     {
         Ok(e) => ok(StatusCode::CREATED, EventOut::from(e)),
@@ -970,13 +943,9 @@ pub(crate) async fn add_timeline_entry(
 pub(crate) async fn put_review(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<ReviewBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_incidents::set_review(
         &st.core,
         &ctx.actor(),
@@ -998,13 +967,9 @@ pub(crate) async fn put_review(
 pub(crate) async fn put_outcome(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<OutcomeBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let input = core_incidents::OutcomeInput {
         domestic_helpers: b.domestic_helpers,
         foreign_helpers: b.foreign_helpers,

@@ -8,10 +8,11 @@
 //! person whose access was withdrawn stops hearing within that time.
 
 use super::Problem;
-use super::extract::{Caller, path_id};
+use super::extract::ApiId;
+use super::extract::Caller;
 use crate::State;
 use crate::error::core_problem;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
@@ -37,13 +38,9 @@ pub struct LiveQuery {
 pub(crate) async fn incident_live(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     Query(q): Query<LiveQuery>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let actor = ctx.actor();
     let (incident, seq) = match live::open(&st.core, &actor, id, q.since).await {
         Ok(x) => x,

@@ -23,12 +23,13 @@ use crate::ctx::Ctx;
 use crate::error::{core_problem, problem};
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use dto::*;
-use extract::{ApiJson, Caller, Paging, path_id};
+use extract::ApiId;
+use extract::{ApiJson, Caller, Paging};
 use serde::Deserialize;
 use ungcuu_core::{orgs, tokens, users};
 use ungcuu_domain::permissions::Action;
@@ -357,12 +358,8 @@ async fn create_org(
 async fn get_org(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match orgs::get(&st.core, &ctx.actor(), id).await {
         Ok(o) => ok(StatusCode::OK, OrgOut::from(o)),
         Err(e) => core_problem(&ctx, e),
@@ -374,13 +371,9 @@ async fn get_org(
 async fn patch_org(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<OrgPatch>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let ch = orgs::OrgChanges {
         name: b.name,
         short_name: b.short_name,
@@ -457,12 +450,8 @@ async fn create_user(
 async fn get_user(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match users::get(&st.core, &ctx.actor(), id).await {
         Ok((u, ms)) => {
             let mut out = UserOut::from_user(u);
@@ -478,13 +467,9 @@ async fn get_user(
 async fn patch_user(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<UserPatch>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let ch = users::UserChanges {
         name: b.name,
         locale: b.locale,
@@ -547,12 +532,8 @@ async fn create_membership(
 async fn delete_membership(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match users::remove_membership(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),
@@ -598,12 +579,8 @@ async fn create_token(
 async fn revoke_token(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match tokens::revoke(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),
@@ -760,12 +737,8 @@ async fn create_grant(
 async fn delete_grant(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match ungcuu_core::grants::delete(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),

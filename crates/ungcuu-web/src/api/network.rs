@@ -1,10 +1,11 @@
 //! API of the network: profiles, focal points, the directory, the response team, notifications.
 
-use super::extract::{ApiJson, Caller, path_id};
+use super::extract::ApiId;
+use super::extract::{ApiJson, Caller};
 use super::{Problem, ok};
 use crate::State;
 use crate::error::core_problem;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -253,12 +254,8 @@ fn opt(s: Option<String>) -> String {
 pub async fn get_profile(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match network::profile(&st.core, &ctx.actor(), id).await {
         Ok((_, p, s)) => ok(
             StatusCode::OK,
@@ -290,14 +287,10 @@ pub async fn get_profile(
 pub async fn put_profile(
     axum::extract::State(st): axum::extract::State<State>,
     c: Caller,
-    Path(id): Path<String>,
+    ApiId(oid): ApiId,
     ApiJson(b): ApiJson<ProfileBody>,
 ) -> Response {
     let ctx = &c.0;
-    let oid = match path_id(ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let staffing: Staffing =
         serde_json::from_value(serde_json::to_value(&b.staffing).unwrap_or_default())
             .unwrap_or_default();
@@ -320,7 +313,7 @@ pub async fn put_profile(
         member_code: opt(b.member_code),
     };
     match network::update_profile(&st.core, &ctx.actor(), oid, input).await {
-        Ok(_) => get_profile(axum::extract::State(st), c.clone(), Path(id)).await,
+        Ok(_) => get_profile(axum::extract::State(st), c.clone(), ApiId(oid)).await,
         Err(e) => core_problem(ctx, e),
     }
 }
@@ -330,12 +323,8 @@ pub async fn put_profile(
 pub async fn list_focal_points(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match network::focal_points(&st.core, &ctx.actor(), id).await {
         Ok(v) => ok(
             StatusCode::OK,
@@ -350,13 +339,9 @@ pub async fn list_focal_points(
 pub async fn assign_focal_point(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<FocalPointBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let input = FocalPointInput {
         kind: b.kind,
         user_id: b.user_id,
@@ -470,12 +455,8 @@ pub async fn add_member(
 pub async fn remove_member(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match network::remove_member(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),
@@ -604,12 +585,8 @@ pub async fn add_shift(
 pub async fn remove_shift(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match network::remove_shift(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),

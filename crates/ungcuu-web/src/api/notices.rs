@@ -1,6 +1,7 @@
 //! API of how the caller is told: e-mail preferences per topic and the digest hour, following an
 //! incident, and the incident queue filters the caller saved.
 
+use super::extract::ApiId;
 use super::extract::{ApiJson, Caller, path_id};
 use super::{Problem, ok};
 use crate::State;
@@ -136,12 +137,8 @@ pub struct FollowOut {
 pub(crate) async fn get_follow(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match notices::following(&st.core, &ctx.actor(), id).await {
         Ok(f) => ok(
             StatusCode::OK,
@@ -256,12 +253,8 @@ pub(crate) async fn create_filter(
 pub(crate) async fn delete_filter(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match notices::delete_filter(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),

@@ -2,14 +2,15 @@
 //! history, CSV export and the CSV import with its dry run.
 
 use super::dto::PageOut;
-use super::extract::{ApiJson, Caller, Paging, double_option, path_id};
+use super::extract::ApiId;
+use super::extract::{ApiJson, Caller, Paging, double_option};
 use super::{Problem, ok};
 use crate::State;
 use crate::ctx::Ctx;
 use crate::error::{core_problem, problem};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -422,12 +423,8 @@ pub(crate) async fn create_system(
 pub(crate) async fn get_system(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_systems::get(&st.core, &ctx.actor(), id).await {
         Ok(s) => ok(StatusCode::OK, SystemOut::from(s)),
         Err(e) => core_problem(&ctx, e),
@@ -439,13 +436,9 @@ pub(crate) async fn get_system(
 pub(crate) async fn patch_system(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<SystemPatch>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let ch = SystemChanges {
         owner_org_id: b.owner_org_id,
         operator_org_id: b.operator_org_id,
@@ -476,12 +469,8 @@ pub(crate) async fn patch_system(
 pub(crate) async fn delete_system(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_systems::delete(&st.core, &ctx.actor(), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => core_problem(&ctx, e),
@@ -493,12 +482,8 @@ pub(crate) async fn delete_system(
 pub(crate) async fn system_history(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_systems::history(&st.core, &ctx.actor(), id).await {
         Ok(h) => ok(
             StatusCode::OK,

@@ -2,6 +2,7 @@
 //! caller's open tasks, the step defaults of Phụ lục III, and the playbooks (list, read, edit,
 //! apply to an incident).
 
+use super::extract::ApiId;
 use super::extract::{ApiJson, Caller, double_option, path_id};
 use super::systems::OrgRefOut;
 use super::{Problem, ok};
@@ -281,12 +282,8 @@ fn task_id(ctx: &crate::ctx::Ctx, s: &str) -> Result<Uuid, Response> {
 pub(crate) async fn incident_tasks(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let actor = ctx.actor();
     let items = match core_tasks::for_incident(&st.core, &actor, id).await {
         Ok(v) => v,
@@ -310,13 +307,9 @@ pub(crate) async fn incident_tasks(
 pub(crate) async fn create_task(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<NewTaskBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let new = NewTask {
         kind: b.kind,
         step: b.step,
@@ -735,13 +728,9 @@ pub(crate) async fn put_playbook(
 pub(crate) async fn apply_playbook(
     axum::extract::State(st): axum::extract::State<State>,
     Caller(ctx): Caller,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<ApplyBody>,
 ) -> Response {
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let actor = ctx.actor();
     match core_tasks::apply_playbook(&st.core, &actor, id, &b.code).await {
         Ok(tasks) => ok(

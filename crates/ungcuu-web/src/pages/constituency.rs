@@ -5,6 +5,7 @@ use super::render;
 use crate::State;
 use crate::api::constituency::{IMPORT_LIMIT, reason, row_problems};
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
+use crate::forms::PageId;
 use crate::forms::{CsrfForm, field_errors};
 use askama::Template;
 use axum::Router;
@@ -307,12 +308,9 @@ async fn show_org(
 async fn org_page(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     Query(pq): Query<PageQuery>,
 ) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return crate::error::page(&ctx, StatusCode::NOT_FOUND);
-    };
     let after = pq.after.as_deref().and_then(|a| Uuid::parse_str(a).ok());
     show_org(&st, &ctx, id, after, Extra::default(), StatusCode::OK).await
 }

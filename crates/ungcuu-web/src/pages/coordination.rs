@@ -7,10 +7,10 @@
 use super::render;
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
+use crate::forms::PageId;
 use crate::forms::{CsrfForm, err_for};
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::{get, post};
 use ungcuu_core::CoreError;
@@ -314,8 +314,6 @@ pub(crate) async fn sections(
     coordination + &steering
 }
 
-use crate::forms::page_id as parse_id;
-
 /// Renames the fields of validation errors to the prefixed names of the form that sent them.
 fn prefixed<T>(r: ungcuu_core::Result<T>, prefix: &str) -> ungcuu_core::Result<T> {
     r.map_err(|e| match e {
@@ -346,13 +344,9 @@ async fn back<T>(
 async fn create_request(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let g = |k: &str| get_field(&pairs, k);
     let to_org = g("request_to_org_id");
     let Ok(to_org_id) = crate::forms::opt_uuid(&Some(to_org)) else {
@@ -383,13 +377,9 @@ async fn incident_of(st: &State, ctx: &Ctx, request: Uuid) -> Result<Uuid, Respo
 async fn reply(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let incident = match incident_of(&st, &ctx, id).await {
         Ok(i) => i,
         Err(r) => return r,
@@ -402,13 +392,9 @@ async fn reply(
 async fn set_status(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let incident = match incident_of(&st, &ctx, id).await {
         Ok(i) => i,
         Err(r) => return r,
@@ -427,13 +413,9 @@ async fn set_status(
 async fn add_direction(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let g = |k: &str| get_field(&pairs, k);
     let org = g("direction_addressed_org_id");
     let Ok(addressed_org_id) = crate::forms::opt_uuid(&Some(org)) else {
@@ -454,13 +436,9 @@ async fn add_direction(
 async fn name_person(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let g = |k: &str| get_field(&pairs, k);
     let r = core_steer::name(
         &st.core,
@@ -477,13 +455,9 @@ async fn name_person(
 async fn end_naming(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let Ok(incident) = get_field(&pairs, "incident").parse::<Uuid>() else {
         return crate::error::page(&ctx, axum::http::StatusCode::BAD_REQUEST);
     };
@@ -500,13 +474,9 @@ async fn end_naming(
 async fn add_statement(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let g = |k: &str| get_field(&pairs, k);
     let new = NewStatement {
         said_at: g("statement_said_at"),
@@ -521,13 +491,9 @@ async fn add_statement(
 async fn convene(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let reason = get_field(&pairs, "convene_reason");
     let r = core_steer::convene(&st.core, &ctx.actor(), id, &reason).await;
     back(&st, &ctx, id, r, pairs, "convene", "flash.convened").await

@@ -8,6 +8,7 @@ use super::document_form;
 use super::render;
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
+use crate::forms::PageId;
 use crate::forms::{CsrfForm, field_errors, page_id};
 use askama::Template;
 use axum::Router;
@@ -197,13 +198,9 @@ struct FormChoice {
 async fn create_for_incident(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(f): CsrfForm<FormChoice>,
 ) -> Response {
-    let id = match page_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let new = NewDocument {
         form: f.form,
         incident_id: Some(id),
@@ -392,13 +389,9 @@ async fn show(
 async fn edit(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match page_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let v = match core_documents::get(&st.core, &ctx.actor(), id).await {
         Ok(v) => v,
         Err(e) => return crate::error::core_page(&ctx, e),
@@ -447,13 +440,9 @@ async fn after<T>(
 async fn issue(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
-    let id = match page_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let r = core_documents::issue(&st.core, &ctx.actor(), id).await;
     after(
         &st,
@@ -469,13 +458,9 @@ async fn issue(
 async fn new_version(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
-    let id = match page_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_documents::new_version(&st.core, &ctx.actor(), id).await {
         Ok(v) => redirect_with_flash(
             &ctx,
@@ -499,13 +484,9 @@ async fn new_version(
 async fn send(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match page_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     // The ticked network members: checkboxes repeat the `member` field.
     let mut members = Vec::new();
     for (_, v) in form.iter().filter(|(k, _)| k == "member") {
@@ -544,13 +525,9 @@ async fn send(
 async fn approve_send(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Response {
-    let id = match page_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let r = ungcuu_core::sending::approve(&st.core, &ctx.actor(), id).await;
     after(
         &st,
@@ -570,13 +547,9 @@ async fn approve_send(
 async fn record_sending(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     mp: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let id = match page_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     if let Err(e) = core_documents::get(&st.core, &ctx.actor(), id).await {
         return crate::error::core_page(&ctx, e);
     }

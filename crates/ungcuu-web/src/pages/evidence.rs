@@ -6,9 +6,10 @@ use super::render;
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
 use crate::forms::CsrfForm;
+use crate::forms::PageId;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path};
+use axum::extract::{DefaultBodyLimit, Multipart};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -118,8 +119,6 @@ pub(crate) async fn section(st: &State, ctx: &Ctx, id: Uuid) -> String {
     page.render().unwrap_or_default()
 }
 
-use crate::forms::page_id as parse_id;
-
 /// Back to the incident with a flash, or an error page naming what was wrong.
 fn after<T>(ctx: &Ctx, id: Uuid, r: ungcuu_core::Result<T>, flash: &str) -> Response {
     match r {
@@ -142,13 +141,9 @@ fn after<T>(ctx: &Ctx, id: Uuid, r: ungcuu_core::Result<T>, flash: &str) -> Resp
 async fn upload(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     mut mp: Multipart,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let mut csrf_ok = false;
     let mut meta = Upload::default();
     loop {
@@ -203,13 +198,9 @@ fn get_field(pairs: &[(String, String)], k: &str) -> String {
 async fn add_indicator(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let r = core_evidence::add_indicator(
         &st.core,
         &ctx.actor(),
@@ -225,13 +216,9 @@ async fn add_indicator(
 async fn extract(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let r = core_evidence::extract(&st.core, &ctx.actor(), id, &get_field(&pairs, "text")).await;
     after(&ctx, id, r, "indicator.added")
 }
@@ -239,13 +226,9 @@ async fn extract(
 async fn delete_indicator(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(_pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let incident = {
         let Ok(mut c) = st.core.db.conn().await else {
             return crate::error::page(&ctx, StatusCode::INTERNAL_SERVER_ERROR);
@@ -262,12 +245,8 @@ async fn delete_indicator(
 async fn download(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::download(&st.core, &ctx.actor(), id).await {
         Ok((e, path)) => crate::api::evidence::attachment(&ctx, &e, path).await,
         Err(e) => crate::error::core_page(&ctx, e),
@@ -291,12 +270,8 @@ struct CustodyPage<'a> {
 async fn custody(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let events = match core_evidence::custody(&st.core, &ctx.actor(), id).await {
         Ok(v) => v,
         Err(e) => return crate::error::core_page(&ctx, e),
@@ -345,13 +320,9 @@ async fn custody(
 async fn hand_over(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match core_evidence::hand_over(
         &st.core,
         &ctx.actor(),

@@ -8,10 +8,11 @@
 use super::render;
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
+use crate::forms::PageId;
 use crate::forms::{CsrfForm, err_for, field_errors, urlencode};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -1210,17 +1211,11 @@ async fn detail_page(
     r
 }
 
-use crate::forms::page_id as parse_id;
-
 async fn detail(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     detail_page(&st, &ctx, id, vec![], Pairs(vec![]), StatusCode::OK).await
 }
 
@@ -1258,13 +1253,9 @@ pub(super) async fn after_form<T>(
 async fn transition(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let p = Pairs(pairs);
     let to = p.get("to");
     // Ending an incident (closing, rejecting, marking duplicate or merged) is final: the form
@@ -1284,13 +1275,9 @@ async fn transition(
 async fn add_note(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let p = Pairs(pairs);
     let text = p.get("comment");
     // A filled time makes it a timeline entry of something that happened then.
@@ -1309,13 +1296,9 @@ async fn add_note(
 async fn classify(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let p = Pairs(pairs);
     let num = |k: &str| -> Result<i64, FieldError> {
         let v = p.get(k);
@@ -1358,13 +1341,9 @@ async fn classify(
 async fn override_severity(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let p = Pairs(pairs);
     let r = core_incidents::override_severity(
         &st.core,
@@ -1380,13 +1359,9 @@ async fn override_severity(
 async fn review(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let p = Pairs(pairs);
     let r = core_incidents::set_review(
         &st.core,
@@ -1438,13 +1413,9 @@ fn lines_of(s: &str) -> Vec<String> {
 async fn outcome(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let p = Pairs(pairs);
     // Digits may be typed grouped ("1.500.000" or "1 500 000"); anything else is refused by name.
     let raw: String = p
@@ -1478,13 +1449,9 @@ async fn outcome(
 async fn record_report(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let p = Pairs(pairs);
     let new = ungcuu_core::clocks::NewRecord {
         kind: p.get("kind"),

@@ -4,10 +4,10 @@
 use super::render;
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
-use crate::forms::{CsrfForm, field_errors, page_id};
+use crate::forms::PageId;
+use crate::forms::{CsrfForm, field_errors};
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -180,13 +180,9 @@ struct FollowForm {
 async fn follow(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(f): CsrfForm<FollowForm>,
 ) -> Response {
-    let id = match page_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let on = f.on == "1";
     match notices::set_following(&st.core, &ctx.actor(), id, on).await {
         Ok(_) => redirect_with_flash(
@@ -261,13 +257,9 @@ async fn save_filter(
 async fn delete_filter(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Response {
-    let id = match page_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     match notices::delete_filter(&st.core, &ctx.actor(), id).await {
         Ok(()) => redirect_with_flash(&ctx, "/incidents", "notices.flash.filter_deleted"),
         Err(e) => crate::error::core_page(&ctx, e),

@@ -3,6 +3,7 @@
 use super::{kinds, render};
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
+use crate::forms::PageId;
 use crate::forms::{CsrfForm, field_errors, opt_uuid};
 use askama::Template;
 use axum::Router;
@@ -137,11 +138,8 @@ struct DetailPage<'a> {
 async fn detail(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
 ) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return crate::error::page(&ctx, StatusCode::NOT_FOUND);
-    };
     let actor = ctx.actor();
     let org = match orgs::get(&st.core, &actor, id).await {
         Ok(o) => o,

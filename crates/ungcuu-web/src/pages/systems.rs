@@ -10,6 +10,7 @@
 use super::render;
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
+use crate::forms::PageId;
 use crate::forms::{CsrfForm, urlencode};
 use askama::Template;
 use axum::Router;
@@ -266,11 +267,8 @@ struct DetailPage<'a> {
 async fn detail(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
 ) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return crate::error::page(&ctx, StatusCode::NOT_FOUND);
-    };
     let actor = ctx.actor();
     let s = match systems::get(&st.core, &actor, id).await {
         Ok(s) => s,

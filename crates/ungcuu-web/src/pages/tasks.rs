@@ -6,6 +6,7 @@ use super::render;
 use crate::State;
 use crate::ctx::{Ctx, SignedIn, redirect_with_flash};
 use crate::forms::CsrfForm;
+use crate::forms::PageId;
 use crate::forms::page_id as parse_id;
 use askama::Template;
 use axum::Router;
@@ -266,13 +267,9 @@ fn after<T>(
 async fn create(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let (lead, support, assignee) = match (
         opt_uuid(&ctx, &f, "lead_org_id"),
         uuids(&ctx, &f, "support_org_ids"),
@@ -309,13 +306,9 @@ async fn create(
 async fn apply(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
     let r = core_tasks::apply_playbook(&st.core, &ctx.actor(), id, &field(&f, "code")).await;
     after(&ctx, id, "tasks", r, "task.flash_applied")
 }

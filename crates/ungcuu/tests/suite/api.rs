@@ -357,3 +357,64 @@ async fn malformed_queries_and_mistyped_fields_are_problem_details_naming_the_fi
         .unwrap();
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn an_id_that_is_not_one_is_a_missing_row_after_the_sign_in_check() {
+    let app = spawn_app().await;
+    let f = app.fixture().await;
+    // The API: a 404 problem for the signed-in caller, 401 before that.
+    for (method, path) in [
+        (Method::GET, "/api/v1/incidents/not-a-uuid"),
+        (Method::PUT, "/api/v1/incidents/not-a-uuid/outcome"),
+        (Method::GET, "/api/v1/documents/not-a-uuid"),
+        (Method::GET, "/api/v1/tasks/not-a-uuid"),
+        (Method::POST, "/api/v1/requests/not-a-uuid/replies"),
+    ] {
+        let (s, p) = app
+            .send_json(method.clone(), path, &f.officer_a.2, &json!({}))
+            .await;
+        assert_eq!(s, 404, "{path}: {p}");
+        assert_eq!(
+            p["status"], 404,
+            "{path}: problem details expected, got {p}"
+        );
+        let r = app
+            .client
+            .request(method, format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 401, "{path} without a token");
+    }
+    // The pages: the localised 404 page once signed in, the sign-in page before.
+    let anon = ungcuu_testkit::WebSession::new(&app.url);
+    let r = anon.get("/incidents/not-a-uuid").await;
+    assert_eq!(r.status, 303, "not signed in: sent to sign in");
+    let s = ungcuu_testkit::WebSession::new(&app.url);
+    assert_eq!(
+        s.login(&f.officer_a.0, ungcuu_testkit::PASSWORD)
+            .await
+            .status,
+        303
+    );
+    for path in [
+        "/incidents/not-a-uuid",
+        "/documents/x",
+        "/orgs/1",
+        "/systems/%20",
+    ] {
+        let r = s.get(path).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert!(
+            r.body.contains("<html"),
+            "{path}: a page, not a bare status"
+        );
+    }
+    let r = s
+        .post(
+            "/incidents/not-a-uuid/outcome",
+            &[("estimated_damage_vnd", "1")],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+}
