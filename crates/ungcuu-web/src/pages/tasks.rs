@@ -314,10 +314,9 @@ async fn apply(
 }
 
 /// The incident of a task the person may read, for the redirect; an error page otherwise.
-async fn incident_of(st: &State, ctx: &Ctx, id: &str) -> Result<(Uuid, Uuid), Response> {
-    let id = parse_id(ctx, id)?;
+async fn incident_of(st: &State, ctx: &Ctx, id: Uuid) -> Result<Uuid, Response> {
     match core_tasks::get(&st.core, &ctx.actor(), id).await {
-        Ok(v) => Ok((id, v.task.incident_id)),
+        Ok(v) => Ok(v.task.incident_id),
         Err(e) => Err(crate::error::core_page(ctx, e)),
     }
 }
@@ -325,10 +324,10 @@ async fn incident_of(st: &State, ctx: &Ctx, id: &str) -> Result<(Uuid, Uuid), Re
 async fn set_status(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let (id, incident) = match incident_of(&st, &ctx, &id).await {
+    let incident = match incident_of(&st, &ctx, id).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -343,10 +342,10 @@ async fn set_status(
 async fn edit(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let (id, incident) = match incident_of(&st, &ctx, &id).await {
+    let incident = match incident_of(&st, &ctx, id).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -367,10 +366,10 @@ async fn edit(
 async fn add_item(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let (id, incident) = match incident_of(&st, &ctx, &id).await {
+    let incident = match incident_of(&st, &ctx, id).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -384,7 +383,11 @@ async fn tick(
     Path((id, n)): Path<(String, String)>,
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let (id, incident) = match incident_of(&st, &ctx, &id).await {
+    let id = match parse_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let incident = match incident_of(&st, &ctx, id).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -399,10 +402,10 @@ async fn tick(
 async fn comment(
     axum::extract::State(st): axum::extract::State<State>,
     SignedIn(ctx): SignedIn,
-    Path(id): Path<String>,
+    PageId(id): PageId,
     CsrfForm(f): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let (id, incident) = match incident_of(&st, &ctx, &id).await {
+    let incident = match incident_of(&st, &ctx, id).await {
         Ok(x) => x,
         Err(r) => return r,
     };
