@@ -66,11 +66,18 @@ impl NationalContact {
 /// The national coordinator's contact in force.
 pub async fn national_contact(core: &Core) -> Result<NationalContact> {
     let mut c = core.db.conn().await?;
-    match settings::get(&mut c, NATIONAL_KEY).await? {
-        Some(s) => serde_json::from_str(&s)
-            .map_err(|e| CoreError::Internal(format!("stored national contact: {e}"))),
-        None => Ok(NationalContact::default()),
-    }
+    Ok(stored_national_contact(&mut c).await?.unwrap_or_default())
+}
+
+/// The contact a coordinator set, if any (none: the built-in default is in force).
+pub(crate) async fn stored_national_contact(c: &mut Connection) -> Result<Option<NationalContact>> {
+    settings::get(c, NATIONAL_KEY)
+        .await?
+        .map(|s| {
+            serde_json::from_str(&s)
+                .map_err(|e| CoreError::Internal(format!("stored national contact: {e}")))
+        })
+        .transpose()
 }
 
 /// Changes the national coordinator's contact (province-wide coordinators, administrators).

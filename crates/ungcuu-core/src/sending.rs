@@ -275,9 +275,8 @@ async fn address(c: &mut Connection, party: Party, d: &Document) -> Result<Optio
             Some(a) => Some(a),
             // Else the national coordinator's contact a coordinator set for requests (never its
             // built-in default: a fresh installation must not mail VNCERT/CC on its own).
-            None => settings::get(c, crate::coordination::NATIONAL_KEY)
+            None => crate::coordination::stored_national_contact(c)
                 .await?
-                .and_then(|s| serde_json::from_str::<crate::coordination::NationalContact>(&s).ok())
                 .map(|n| n.email.trim().to_string())
                 .filter(|s| !s.is_empty()),
         },
